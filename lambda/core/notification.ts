@@ -1,0 +1,42 @@
+import type { Cause, Severity, Side } from './vocabulary.ts';
+
+export type Topic = 'pager' | 'status-page';
+export const TOPICS: readonly Topic[] = ['pager', 'status-page'];
+
+export type EventName =
+  | 'opened'
+  | 'escalated'
+  | 'deescalated'
+  | 'identified'
+  | 'monitoring'
+  | 'reminder'
+  | 'resolved';
+export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
+
+/** The machine-readable event delivered to https/lambda/sqs subscribers. */
+export interface IncidentEvent {
+  event: EventName;
+  vendor: string;
+  incidentId: string;
+  severity: Severity;
+  previousSeverity: Severity | null;
+  cause: Cause;
+  side: Side;
+  status: IncidentStatus;
+  at: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  summary: string;
+  action: string;
+  evidenceKey: string | null;
+  dedupKey: string;
+}
+
+/** One message for one topic, rendered and ready to publish; also the local outbox file's content. */
+export interface Notification {
+  topic: Topic;
+  subject: string;
+  text: string;
+  event: IncidentEvent;
+  attributes: Record<'vendor' | 'severity' | 'status' | 'event' | 'incidentId' | 'dedupKey', string>;
+}
