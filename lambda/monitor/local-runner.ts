@@ -45,7 +45,8 @@ async function monitorVendor(options: RunOptions, vendorIndex: number, now: Date
   });
   const key = await storeResult(store, result);
   try {
-    return { result, key, changes: await applyResult({ store, notifier, config }, result, key) };
+    const { changes } = await applyResult({ store, notifier, config }, result, key);
+    return { result, key, changes };
   } catch (error) {
     return { result, key, changes: [], deliveryError: (error as Error).message };
   }

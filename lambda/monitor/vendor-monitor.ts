@@ -72,17 +72,22 @@ function toOutboxItem(change: IncidentChange, deps: MonitorDeps): OutboxItem {
   };
 }
 
+export interface Applied {
+  changes: IncidentChange[];
+  incidentOpen: boolean;
+}
+
 /** Applies one stored result to its vendor's state, then delivers what that decided. */
-export async function applyResult(deps: MonitorDeps, result: ProbeResult, resultKey: string): Promise<IncidentChange[]> {
+export async function applyResult(deps: MonitorDeps, result: ProbeResult, resultKey: string): Promise<Applied> {
   let decided: IncidentChange[] = [];
-  await updateState(deps.store, result.vendor, (document) => {
+  const document = await updateState(deps.store, result.vendor, (document) => {
     const { state, changes } = nextState(document.state, result, resultKey, deps.config.policy);
     decided = changes;
     if (!worthWriting(document.state, state, changes)) return null;
     return { state, outbox: [...document.outbox, ...changes.map((change) => toOutboxItem(change, deps))] };
   });
   await flushOutbox(deps, result.vendor);
-  return decided;
+  return { changes: decided, incidentOpen: document.state.incident !== null };
 }
 
 async function project(deps: MonitorDeps, item: OutboxItem): Promise<void> {

@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ObjectStore } from '../adapters/s3-object-store.ts';
+import { type Config, parseConfig } from '../config/load-config.ts';
+
+/** Read once per cold start; a missing setting fails the init loudly rather than every invocation quietly. */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export const SERVICE = 'vendorwatch';
+
+/** What both functions share: the config inlined at bundle time, the bucket, a logger and metrics. */
+export interface Runtime {
+  config: Config;
+  store: S3ObjectStore;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createRuntime(): Runtime {
+  return {
+    config: parseConfig(requireEnv('VENDORWATCH_CONFIG'), 'VENDORWATCH_CONFIG'),
+    store: new S3ObjectStore(new S3Client({}), requireEnv('RESULTS_BUCKET')),
+    logger: new Logger({ serviceName: SERVICE }),
+    metrics: new Metrics({ namespace: SERVICE, serviceName: SERVICE }),
+  };
+}
