@@ -1,6 +1,6 @@
-import type { Config } from '../config/load-config.ts';
 import { EnvSecretSource } from '../adapters/env-secret-source.ts';
 import { FileObjectStore } from '../adapters/file-object-store.ts';
+import type { Config } from '../config/load-config.ts';
 import type { VendorConfig } from '../config/profiles.ts';
 import { type Credentials, resolveCredentials } from '../monitor/credentials.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
@@ -14,7 +14,8 @@ export interface StoreFlags {
 
 /** `--data DIR` or `--bucket B`: the same layout, locally or in S3. */
 export async function openStore(flags: StoreFlags): Promise<ObjectStore> {
-  if (Boolean(flags.data) === Boolean(flags.bucket)) throw new UsageError('give exactly one of --data DIR or --bucket B');
+  if (Boolean(flags.data) === Boolean(flags.bucket))
+    throw new UsageError('give exactly one of --data DIR or --bucket B');
   if (flags.data) return new FileObjectStore(flags.data);
   // Loaded only when asked for, so local commands never pay for the AWS SDK.
   const [{ S3Client }, { S3ObjectStore }] = await Promise.all([
@@ -47,7 +48,9 @@ export function selectVendors(config: Config, vendorId: string | undefined): Ven
   if (vendorId === undefined) return config.vendors;
   const vendor = config.vendors.find((candidate) => candidate.id === vendorId);
   if (!vendor) {
-    throw new UsageError(`--vendor ${vendorId}: unknown vendor (configured: ${config.vendors.map((v) => v.id).join(', ')})`);
+    throw new UsageError(
+      `--vendor ${vendorId}: unknown vendor (configured: ${config.vendors.map((v) => v.id).join(', ')})`,
+    );
   }
   return [vendor];
 }

@@ -1,14 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
-import { demoCommand } from './commands/demo.ts';
-import { probeCommand } from './commands/probe.ts';
-import { evidenceCommand, incidentsCommand, postmortemCommand, statusCommand } from './commands/read-back.ts';
-import { runCommand } from './commands/run.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 const positiveInteger = (flag: string) => (value: string) => {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1`);
   return number;
 };
 const positiveNumber = (flag: string) => (value: string) => {
@@ -17,15 +14,27 @@ const positiveNumber = (flag: string) => (value: string) => {
   return number;
 };
 
+// Commands load on use: `probe` never pays for the simulator, `status` never for the probe engine.
+const commands = {
+  probe: () => import('./commands/probe.ts'),
+  run: () => import('./commands/run.ts'),
+  readBack: () => import('./commands/read-back.ts'),
+  demo: () => import('./commands/demo.ts'),
+};
+
 /** Each command resolves to its exit code; the program exits with it. */
 function program(setExit: (code: number) => void): Command {
   const run = (action: Promise<number>) => action.then(setExit);
   const cli = new Command('vendorwatch')
-    .description('Probe third-party APIs the way an on-call runbook does: severity, cause, side, next action.')
+    .description(
+      'Probe third-party APIs the way an on-call runbook does: severity, cause, side, next action.',
+    )
     .exitOverride()
     .showHelpAfterError();
   const storeOptions = (command: Command) =>
-    command.option('--data <dir>', 'local data directory').option('--bucket <bucket>', 'S3 bucket (AWS credentials from the environment)');
+    command
+      .option('--data <dir>', 'local data directory')
+      .option('--bucket <bucket>', 'S3 bucket (AWS credentials from the environment)');
 
   cli
     .command('probe')
@@ -33,35 +42,42 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--config <file>', 'vendorwatch.config.json')
     .option('--vendor <id>', 'only this vendor')
     .option('--json', 'machine-readable output')
-    .action((flags) => run(probeCommand(flags)));
+    .action(async (flags) => run((await commands.probe()).probeCommand(flags)));
   cli
     .command('run')
     .description('the monitor, locally: probe, store, track incidents, write notifications to the outbox')
     .requiredOption('--config <file>', 'vendorwatch.config.json')
     .requiredOption('--data <dir>', 'local data directory')
     .option('--cycles <n>', 'stop after n cycles', positiveInteger('--cycles'))
-    .option('--interval-seconds <s>', 'seconds from one cycle start to the next', positiveNumber('--interval-seconds'))
-    .action((flags) => run(runCommand(flags)));
+    .option(
+      '--interval-seconds <s>',
+      'seconds from one cycle start to the next',
+      positiveNumber('--interval-seconds'),
+    )
+    .action(async (flags) => run((await commands.run()).runCommand(flags)));
   storeOptions(cli.command('status').description('each vendor: health, open incident, last check'))
     .option('--config <file>', 'also list configured vendors that have no data yet')
     .option('--json', 'machine-readable output')
-    .action((flags) => run(statusCommand(flags)));
+    .action(async (flags) => run((await commands.readBack()).statusCommand(flags)));
   storeOptions(cli.command('incidents').description('incidents with severity, cause, side, start and end'))
     .option('--vendor <id>', 'only this vendor')
     .option('--open', 'only incidents not yet resolved')
     .option('--json', 'machine-readable output')
-    .action((flags) => run(incidentsCommand(flags)));
+    .action(async (flags) => run((await commands.readBack()).incidentsCommand(flags)));
   storeOptions(cli.command('evidence').description('stored results for a window'))
     .requiredOption('--vendor <id>', 'vendor id')
     .requiredOption('--since <duration>', '30m, 2h, 7d or an ISO time')
     .option('--json', 'machine-readable output')
-    .action((flags) => run(evidenceCommand(flags)));
-  storeOptions(cli.command('postmortem').description('the postmortem draft of an incident').argument('<incidentId>'))
-    .action((incidentId, flags) => run(postmortemCommand(incidentId, flags)));
+    .action(async (flags) => run((await commands.readBack()).evidenceCommand(flags)));
+  storeOptions(
+    cli.command('postmortem').description('the postmortem draft of an incident').argument('<incidentId>'),
+  ).action(async (incidentId, flags) =>
+    run((await commands.readBack()).postmortemCommand(incidentId, flags)),
+  );
   cli
     .command('demo')
     .description('a game day against the built-in vendor simulator, with a fast clock')
-    .action(() => run(demoCommand()));
+    .action(async () => run((await commands.demo()).demoCommand()));
   return cli;
 }
 

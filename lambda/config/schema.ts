@@ -31,7 +31,7 @@ export type SecretReference = z.infer<typeof secretReference>;
 
 const positiveMs = z.number().int().positive().max(300_000);
 
-const vendorSchema = z.strictObject({
+export const vendorSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
     error: 'must be 1-40 characters: lowercase letters, digits, dashes',
   }),

@@ -36,6 +36,7 @@ export interface Incident {
   identifiedAt: string | null;
   monitoringAt: string | null;
   resolvedAt: string | null;
+  /** When on-call last heard about this incident (any event); the next reminder counts from here. */
   lastReminderAt: string;
   /** Names of the vendor's own status-page incidents seen while this one was open. */
   vendorIncidents: string[];
@@ -90,7 +91,8 @@ export const initialState = (vendor: string): VendorState => ({
 });
 
 const compactUtc = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-export const incidentIdFor = (vendor: string, openedAt: string): string => `${vendor}-${compactUtc(openedAt)}`;
+export const incidentIdFor = (vendor: string, openedAt: string): string =>
+  `${vendor}-${compactUtc(openedAt)}`;
 
 const isUserFacing = (severity: Severity): boolean => severity === 'P1' || severity === 'P2';
 const worse = (a: Severity, b: Severity): boolean => severityRank(a) < severityRank(b);
@@ -100,9 +102,24 @@ interface Step {
   changes: IncidentChange[];
 }
 
-function record(step: Step, event: EventName, at: string, resultKey: string, previousSeverity: Severity | null): void {
+function record(
+  step: Step,
+  event: EventName,
+  at: string,
+  resultKey: string,
+  previousSeverity: Severity | null,
+): void {
   const incident = step.state.incident!;
-  incident.timeline.push({ at, event, status: incident.status, severity: incident.severity, cause: incident.cause, resultKey });
+  // Any message is news, so it restarts the reminder clock: no "still open" a minute after "escalated".
+  incident.lastReminderAt = at;
+  incident.timeline.push({
+    at,
+    event,
+    status: incident.status,
+    severity: incident.severity,
+    cause: incident.cause,
+    resultKey,
+  });
   // The status page hears user-facing trouble and, once told, how it ends; never reminders or internals.
   const external =
     (['opened', 'escalated'].includes(event) && isUserFacing(incident.severity) && !incident.announced) ||
@@ -148,7 +165,9 @@ function open(step: Step, result: ProbeResult, resultKey: string): void {
 
 function vendorIncidentNames(result: ProbeResult): string[] {
   const incidents = result.checks.find((check) => check.name === 'status_page')?.facts?.incidents;
-  return Array.isArray(incidents) ? incidents.map((incident) => String((incident as { name: unknown }).name)) : [];
+  return Array.isArray(incidents)
+    ? incidents.map((incident) => String((incident as { name: unknown }).name))
+    : [];
 }
 
 /** A failing cycle while an incident is open: severity moves, the cause settles, reminders fall due. */
@@ -159,7 +178,12 @@ function stillFailing(step: Step, result: ProbeResult, resultKey: string, policy
   const severity = verdict.severity!;
   incident.vendorIncidents = [...new Set([...incident.vendorIncidents, ...vendorIncidentNames(result)])];
   state.causeStreak = verdict.cause === incident.cause ? state.causeStreak + 1 : 1;
-  Object.assign(incident, { cause: verdict.cause, side: verdict.side, summary: verdict.summary, action: verdict.action });
+  Object.assign(incident, {
+    cause: verdict.cause,
+    side: verdict.side,
+    summary: verdict.summary,
+    action: verdict.action,
+  });
 
   if (incident.status === 'MONITORING') {
     incident.status = 'IDENTIFIED';
@@ -193,7 +217,8 @@ function stillFailing(step: Step, result: ProbeResult, resultKey: string, policy
     incident.identifiedAt = startedAt;
     record(step, 'identified', startedAt, resultKey, null);
   }
-  const reminderDue = Date.parse(startedAt) - Date.parse(incident.lastReminderAt) >= policy.reminderMinutes * 60_000;
+  const reminderDue =
+    Date.parse(startedAt) - Date.parse(incident.lastReminderAt) >= policy.reminderMinutes * 60_000;
   if (isUserFacing(incident.severity) && reminderDue && step.changes.length === 0) {
     incident.lastReminderAt = startedAt;
     record(step, 'reminder', startedAt, resultKey, null);

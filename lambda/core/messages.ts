@@ -11,14 +11,21 @@ const EVENT_WORDS: Record<string, string> = {
 
 const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
+/** SNS rejects a subject that is not printable ASCII, starts with a space, or is 100 characters or more. */
+const snsSubject = (subject: string): string =>
+  subject
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim()
+    .slice(0, SUBJECT_LIMIT);
+
 /** `[P1] miro vendor_outage INVESTIGATING`: short, ASCII, filterable by eye in an inbox. */
 export function subjectFor(change: IncidentChange): string {
   const { incident, event, previousSeverity } = change;
   const movement = EVENT_WORDS[event];
   const suffix = movement ? ` (${movement}${previousSeverity ? ` from ${previousSeverity}` : ''})` : '';
-  const subject = `[${incident.severity}] ${incident.vendor} ${incident.cause} ${incident.status}${suffix}`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: SNS subjects must be printable ASCII.
-  return subject.replace(/[^\x20-\x7e]/g, '?').slice(0, SUBJECT_LIMIT);
+  return snsSubject(
+    `[${incident.severity}] ${incident.vendor} ${incident.cause} ${incident.status}${suffix}`,
+  );
 }
 
 function nextUpdate(change: IncidentChange, reminderMinutes: number): string {
@@ -34,7 +41,9 @@ function nextUpdate(change: IncidentChange, reminderMinutes: number): string {
 function pagerText(change: IncidentChange, evidenceKey: string, reminderMinutes: number): string {
   const { incident } = change;
   const spec = CAUSE_SPECS[incident.cause];
-  const vendorSays = incident.vendorIncidents.length ? incident.vendorIncidents.map((name) => `"${name}"`).join(', ') : 'nothing';
+  const vendorSays = incident.vendorIncidents.length
+    ? incident.vendorIncidents.map((name) => `"${name}"`).join(', ')
+    : 'nothing';
   return [
     `${incident.severity} INCIDENT: ${incident.vendor} integration (${change.event})`,
     `Status: ${incident.status}`,
@@ -59,7 +68,11 @@ const EXTERNAL_CAUSE: Record<string, string> = {
 function statusPageText(change: IncidentChange, vendorName: string): string {
   const { incident, at } = change;
   const resolved = incident.status === 'RESOLVED';
-  const headline = resolved ? 'Resolved' : incident.severity === 'P1' ? 'Major Outage' : 'Degraded Performance';
+  const headline = resolved
+    ? 'Resolved'
+    : incident.severity === 'P1'
+      ? 'Major Outage'
+      : 'Degraded Performance';
   const body = resolved
     ? `The issue affecting our ${vendorName} integration has been resolved. Everything is working normally.`
     : incident.status === 'MONITORING'
@@ -69,7 +82,12 @@ function statusPageText(change: IncidentChange, vendorName: string): string {
     `${vendorName} Integration - ${headline}`,
     '',
     body,
-    ...(resolved ? [] : [`Root cause: ${EXTERNAL_CAUSE[incident.side]}.`, 'Workaround: changes will sync when the service recovers.']),
+    ...(resolved
+      ? []
+      : [
+          `Root cause: ${EXTERNAL_CAUSE[incident.side]}.`,
+          'Workaround: changes will sync when the service recovers.',
+        ]),
     `Last updated: ${utc(at)}`,
   ].join('\n');
 }
@@ -111,10 +129,18 @@ export function render(change: IncidentChange, options: RenderOptions): Notifica
   const topics: Topic[] = change.external ? ['pager', 'status-page'] : ['pager'];
   return topics.map((topic) =>
     topic === 'pager'
-      ? { topic, subject, text: pagerText(change, change.resultKey, options.reminderMinutes), event, attributes }
+      ? {
+          topic,
+          subject,
+          text: pagerText(change, change.resultKey, options.reminderMinutes),
+          event,
+          attributes,
+        }
       : {
           topic,
-          subject: `${options.vendorName} integration: ${incident.status === 'RESOLVED' ? 'resolved' : 'degraded'}`,
+          subject: snsSubject(
+            `${options.vendorName} integration: ${incident.status === 'RESOLVED' ? 'resolved' : 'degraded'}`,
+          ),
           text: statusPageText(change, options.vendorName),
           // External subscribers get the same machine shape without our internal words.
           event: { ...event, summary: '', action: '', evidenceKey: null },

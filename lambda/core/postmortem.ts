@@ -9,7 +9,8 @@ export interface StoredResult {
 
 const MAX_EVIDENCE_KEYS = 50;
 const hhmm = (iso: string): string => iso.slice(11, 16);
-const minutes = (fromIso: string, toIso: string): number => Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
+const minutes = (fromIso: string, toIso: string): number =>
+  Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
 
 function duration(fromIso: string, toIso: string): string {
   const total = minutes(fromIso, toIso);
@@ -17,18 +18,38 @@ function duration(fromIso: string, toIso: string): string {
 }
 
 const ACTION_ITEMS: Partial<Record<Cause, string[]>> = {
-  auth_expired: ['Test the token refresh flow in integration tests', 'Alert on the first 401 from the vendor', 'Document token rotation'],
-  auth_forbidden: ['List the scopes each endpoint needs and check them at deploy', 'Alert on 403s from the vendor'],
+  auth_expired: [
+    'Test the token refresh flow in integration tests',
+    'Alert on the first 401 from the vendor',
+    'Document token rotation',
+  ],
+  auth_forbidden: [
+    'List the scopes each endpoint needs and check them at deploy',
+    'Alert on 403s from the vendor',
+  ],
   scope_missing: ['Request every needed scope in the OAuth flow', 'Check required scopes at deploy time'],
-  rate_limited: ['Queue non-critical calls and honour Retry-After', 'Cache reads; use webhooks instead of polling', 'Alert on low remaining rate limit before 429s'],
+  rate_limited: [
+    'Queue non-critical calls and honour Retry-After',
+    'Cache reads; use webhooks instead of polling',
+    'Alert on low remaining rate limit before 429s',
+  ],
   rate_limit_low: ['Budget request credits per caller', 'Cache reads to lower the request rate'],
-  vendor_outage: ['Verify graceful degradation (cached reads, queued writes) worked', 'Ask the vendor for their postmortem'],
+  vendor_outage: [
+    'Verify graceful degradation (cached reads, queued writes) worked',
+    'Ask the vendor for their postmortem',
+  ],
   vendor_errors: ['Send the vendor the request ids from the evidence', 'Verify graceful degradation worked'],
-  vendor_unreachable: ['Verify graceful degradation worked', 'Check client timeouts and retries against the vendor'],
+  vendor_unreachable: [
+    'Verify graceful degradation worked',
+    'Check client timeouts and retries against the vendor',
+  ],
   high_latency: ['Review client timeouts', 'Move slow calls off the request path'],
   quota_exhausted: ['Alert on remaining credit before it runs out', 'Enable auto top-up or raise the plan'],
   not_found: ['Stop hard-coding resource ids in the probe and the app'],
-  network: ['Check egress redundancy (NAT, DNS resolvers)', 'Alert on network failures separately from vendor failures'],
+  network: [
+    'Check egress redundancy (NAT, DNS resolvers)',
+    'Alert on network failures separately from vendor failures',
+  ],
   app_unhealthy: ['Find why our integration reported unhealthy while the vendor was fine'],
   bad_response: ['Validate vendor responses defensively', 'Check the vendor changelog for API changes'],
   monitoring_gap: ['Fix the unreadable monitoring input'],
@@ -64,7 +85,8 @@ export function draftPostmortem(incident: Incident, results: readonly StoredResu
   const timeline = [
     `- ${hhmm(incident.firstFailureAt)} — First failing check detected by monitoring`,
     ...incident.timeline.map(
-      (entry) => `- ${hhmm(entry.at)} — ${entry.event}: ${entry.severity} ${entry.cause}, status ${entry.status} (${entry.resultKey})`,
+      (entry) =>
+        `- ${hhmm(entry.at)} — ${entry.event}: ${entry.severity} ${entry.cause}, status ${entry.status} (${entry.resultKey})`,
     ),
   ];
   const vendorSaid = incident.vendorIncidents.length
@@ -75,7 +97,9 @@ export function draftPostmortem(incident: Incident, results: readonly StoredResu
     ? failing.slice(0, MAX_EVIDENCE_KEYS).map(({ key }) => `- ${key}`)
     : ['- (no stored results in the window)'];
   if (failing.length > MAX_EVIDENCE_KEYS) {
-    evidenceKeys.push(`- … and ${failing.length - MAX_EVIDENCE_KEYS} more under results/vendor=${incident.vendor}/`);
+    evidenceKeys.push(
+      `- … and ${failing.length - MAX_EVIDENCE_KEYS} more under results/vendor=${incident.vendor}/`,
+    );
   }
   return [
     `## Incident: ${incident.vendor} ${spec.headline}`,

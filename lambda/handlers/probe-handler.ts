@@ -24,7 +24,8 @@ export function probeHandler(runtime: Runtime, secrets: SecretsManagerSecretSour
     if (!vendor) throw new Error(`unknown vendorId "${event.vendorId}" in the schedule input`);
     const { credentials, problems } = await resolveCredentials([vendor], secrets);
     // Without its credential the probe would report a false auth failure; fail loudly so the monitor's own alarms page.
-    if (problems.length > 0) throw new Error(problems.map((problem) => `${vendor.id}: ${problem.message}`).join('; '));
+    if (problems.length > 0)
+      throw new Error(problems.map((problem) => `${vendor.id}: ${problem.message}`).join('; '));
 
     const budgetMs = Math.min(cycleBudgetMs(vendor), context.getRemainingTimeInMillis() - STORE_RESERVE_MS);
     const result = await probeVendor(vendor, {
@@ -47,6 +48,8 @@ export function probeHandler(runtime: Runtime, secrets: SecretsManagerSecretSour
 }
 
 const runtime = createRuntime();
-export const handler = middy(probeHandler(runtime, new SecretsManagerSecretSource(new SecretsManagerClient({}))))
+export const handler = middy(
+  probeHandler(runtime, new SecretsManagerSecretSource(new SecretsManagerClient({}))),
+)
   .use(injectLambdaContext(runtime.logger))
   .use(logMetrics(runtime.metrics));

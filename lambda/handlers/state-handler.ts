@@ -8,7 +8,7 @@ import { parseResultKey } from '../core/storage-layout.ts';
 import { readResult } from '../monitor/result-store.ts';
 import { applyResult } from '../monitor/vendor-monitor.ts';
 import type { Notifier } from '../ports/notifier.ts';
-import { createRuntime, requireEnv, type Runtime } from './runtime.ts';
+import { createRuntime, type Runtime, requireEnv } from './runtime.ts';
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
 const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
@@ -35,7 +35,12 @@ export function stateHandler(runtime: Runtime, notifier: Notifier) {
       gauge.addDimension('vendor', result.vendor);
       gauge.addMetric('OpenIncidents', MetricUnit.Count, incidentOpen ? 1 : 0);
       for (const change of changes) {
-        logger.info('incident event', { vendor: result.vendor, incidentId: change.incident.id, event: change.event, severity: change.incident.severity });
+        logger.info('incident event', {
+          vendor: result.vendor,
+          incidentId: change.incident.id,
+          event: change.event,
+          severity: change.incident.severity,
+        });
       }
     }
   };
@@ -46,5 +51,4 @@ const notifier = new SnsNotifier(new SNSClient({}), {
   pager: requireEnv('PAGER_TOPIC_ARN'),
   'status-page': requireEnv('STATUS_PAGE_TOPIC_ARN'),
 });
-export const handler = middy(stateHandler(runtime, notifier))
-  .use(injectLambdaContext(runtime.logger));
+export const handler = middy(stateHandler(runtime, notifier)).use(injectLambdaContext(runtime.logger));

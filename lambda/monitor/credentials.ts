@@ -26,7 +26,10 @@ export async function resolveCredentials(
       try {
         return [vendor.id, await source.resolve(vendor.auth.secret)];
       } catch (error) {
-        problems.push({ path: `vendors[${index}].auth.${vendor.auth.kind}`, message: (error as Error).message });
+        problems.push({
+          path: `vendors[${index}].auth.${vendor.auth.kind}`,
+          message: (error as Error).message,
+        });
         return [vendor.id, null];
       }
     }),

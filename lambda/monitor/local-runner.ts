@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load-config.ts';
 import type { IncidentChange } from '../core/incident-state.ts';
 import type { ProbeResult } from '../core/vocabulary.ts';
-import { cycleBudgetMs, probeVendor } from '../probe/probe-vendor.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import { cycleBudgetMs, probeVendor } from '../probe/probe-vendor.ts';
 import type { Credentials } from './credentials.ts';
 import { storeResult } from './result-store.ts';
 import { applyResult } from './vendor-monitor.ts';
@@ -59,10 +59,15 @@ export async function runMonitor(options: RunOptions): Promise<number> {
     cycle += 1;
     const started = Date.now();
     const now = options.clock(cycle);
-    const outcomes = await Promise.all(options.config.vendors.map((_, index) => monitorVendor(options, index, now)));
+    const outcomes = await Promise.all(
+      options.config.vendors.map((_, index) => monitorVendor(options, index, now)),
+    );
     options.onCycle(cycle, outcomes);
     const last = options.cycles !== undefined && cycle >= options.cycles;
-    if (!last) await sleep(Math.max(0, options.intervalMs - (Date.now() - started)), undefined, { signal: options.stop }).catch(() => undefined);
+    if (!last)
+      await sleep(Math.max(0, options.intervalMs - (Date.now() - started)), undefined, {
+        signal: options.stop,
+      }).catch(() => undefined);
   }
   return cycle;
 }

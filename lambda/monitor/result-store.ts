@@ -20,7 +20,12 @@ export async function readResult(store: ObjectStore, key: string): Promise<Probe
  * Results of one vendor from `fromMs` to `toMs` inclusive, oldest first. Keys sort by time, so the
  * listing starts right at `fromMs` and stops at the first key past `toMs`.
  */
-export async function readResults(store: ObjectStore, vendor: string, fromMs: number, toMs: number): Promise<StoredResult[]> {
+export async function readResults(
+  store: ObjectStore,
+  vendor: string,
+  fromMs: number,
+  toMs: number,
+): Promise<StoredResult[]> {
   const prefix = resultsPrefix(vendor);
   const startAfter = `${prefix}${resultPartition(new Date(fromMs).toISOString())}/${fromMs - 1}`;
   const found: StoredResult[] = [];

@@ -1,5 +1,11 @@
 import type { Config } from '../config/load-config.ts';
-import { type Incident, type IncidentChange, initialState, nextState, type VendorState } from '../core/incident-state.ts';
+import {
+  type Incident,
+  type IncidentChange,
+  initialState,
+  nextState,
+  type VendorState,
+} from '../core/incident-state.ts';
 import { render } from '../core/messages.ts';
 import type { Notification } from '../core/notification.ts';
 import { draftPostmortem } from '../core/postmortem.ts';
@@ -31,7 +37,10 @@ const MAX_CAS_ATTEMPTS = 20;
 /** The postmortem's window starts a little before the first failure, to show the healthy baseline. */
 const POSTMORTEM_MARGIN_MS = 10 * 60_000;
 
-export async function readStateDocument(store: ObjectStore, vendor: string): Promise<{ document: StateDocument; etag: string | null }> {
+export async function readStateDocument(
+  store: ObjectStore,
+  vendor: string,
+): Promise<{ document: StateDocument; etag: string | null }> {
   const stored: StoredObject | null = await store.get(stateKey(vendor));
   if (!stored) return { document: { state: initialState(vendor), outbox: [] }, etag: null };
   return { document: JSON.parse(stored.body) as StateDocument, etag: stored.etag };
@@ -48,7 +57,11 @@ async function updateState(
     const next = change(document);
     if (!next) return document;
     try {
-      await store.put(stateKey(vendor), JSON.stringify(next), etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
+      await store.put(
+        stateKey(vendor),
+        JSON.stringify(next),
+        etag ? { ifMatch: etag } : { ifNoneMatch: '*' },
+      );
       return next;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError) || attempt === MAX_CAS_ATTEMPTS) throw error;
@@ -60,14 +73,19 @@ async function updateState(
 function worthWriting(before: VendorState, after: VendorState, changes: IncidentChange[]): boolean {
   if (changes.length > 0) return true;
   const quiet = ({ lastResultAt, lastResultKey, ...rest }: VendorState) => JSON.stringify(rest);
-  return quiet(before) !== quiet(after) || (after.incident !== null && before.lastResultAt !== after.lastResultAt);
+  return (
+    quiet(before) !== quiet(after) || (after.incident !== null && before.lastResultAt !== after.lastResultAt)
+  );
 }
 
 function toOutboxItem(change: IncidentChange, deps: MonitorDeps): OutboxItem {
   const vendor = deps.config.vendors.find((candidate) => candidate.id === change.incident.vendor);
   return {
     incident: change.incident,
-    notifications: render(change, { vendorName: vendor?.name ?? change.incident.vendor, reminderMinutes: deps.config.policy.reminderMinutes }),
+    notifications: render(change, {
+      vendorName: vendor?.name ?? change.incident.vendor,
+      reminderMinutes: deps.config.policy.reminderMinutes,
+    }),
     postmortem: change.event === 'resolved',
   };
 }
@@ -78,7 +96,11 @@ export interface Applied {
 }
 
 /** Applies one stored result to its vendor's state, then delivers what that decided. */
-export async function applyResult(deps: MonitorDeps, result: ProbeResult, resultKey: string): Promise<Applied> {
+export async function applyResult(
+  deps: MonitorDeps,
+  result: ProbeResult,
+  resultKey: string,
+): Promise<Applied> {
   let decided: IncidentChange[] = [];
   const document = await updateState(deps.store, result.vendor, (document) => {
     const { state, changes } = nextState(document.state, result, resultKey, deps.config.policy);
@@ -95,7 +117,12 @@ async function project(deps: MonitorDeps, item: OutboxItem): Promise<void> {
   await deps.store.put(incidentKey(incident.vendor, incident.id), JSON.stringify(incident));
   if (!item.postmortem) return;
   const from = Date.parse(incident.firstFailureAt) - POSTMORTEM_MARGIN_MS;
-  const results = await readResults(deps.store, incident.vendor, from, Date.parse(incident.resolvedAt ?? incident.openedAt));
+  const results = await readResults(
+    deps.store,
+    incident.vendor,
+    from,
+    Date.parse(incident.resolvedAt ?? incident.openedAt),
+  );
   await deps.store.put(postmortemKey(incident.vendor, incident.id), draftPostmortem(incident, results), {
     contentType: 'text/markdown',
   });

@@ -19,7 +19,20 @@ export interface Sent {
   evidence: Evidence;
 }
 
-/** Sends one request within the check timeout and turns the answer into redacted evidence. */
+/** Masks secrets in everything a vendor sent back, before any check reads it. */
+function redactExchange(answer: HttpExchange, redactor: Redactor): HttpExchange {
+  return {
+    ...answer,
+    body: redactor.text(answer.body),
+    headers: redactor.headers(answer.headers),
+    ...(answer.error ? { error: { ...answer.error, message: redactor.text(answer.error.message) } } : {}),
+  };
+}
+
+/**
+ * Sends one request within the check timeout. What comes back is redacted here, once, so no check,
+ * detail, summary or evidence can carry a secret the vendor echoed.
+ */
 export async function send(
   context: CheckContext,
   request: {
@@ -38,7 +51,7 @@ export async function send(
     ...request.headers,
     ...(request.authenticated ? context.authHeaders : {}),
   };
-  const result = await exchange(
+  const answer = await exchange(
     {
       method,
       url: request.url,
@@ -50,9 +63,10 @@ export async function send(
     },
     Object.keys(context.authHeaders),
   );
+  const safe = redactExchange(answer, context.redactor);
   const rateLimitHeaders = Object.values(vendor.rateLimitHeaders);
   return {
-    exchange: result,
-    evidence: toEvidence({ method, url: request.url }, result, context.redactor, rateLimitHeaders),
+    exchange: safe,
+    evidence: toEvidence({ method, url: request.url }, safe, context.redactor, rateLimitHeaders),
   };
 }

@@ -9,7 +9,11 @@ import type { Notification } from '../../core/notification.ts';
 import { postmortemKey } from '../../core/storage-layout.ts';
 import { resolveCredentials } from '../../monitor/credentials.ts';
 import { runMonitor } from '../../monitor/local-runner.ts';
-import { type SimulatorMode, startSimulator, type VendorSimulator } from '../../simulator/vendor-simulator.ts';
+import {
+  type SimulatorMode,
+  startSimulator,
+  type VendorSimulator,
+} from '../../simulator/vendor-simulator.ts';
 import { EXIT } from '../exit-codes.ts';
 import { cycleLine } from './run.ts';
 
@@ -21,7 +25,10 @@ const SCRIPT: Record<number, Partial<Record<'miro' | 'ideogram', SimulatorMode>>
   12: { ideogram: 'healthy' },
 };
 const CYCLES = 16;
-const DEMO_SECRETS = { VENDORWATCH_DEMO_MIRO_TOKEN: 'demo-miro-token', VENDORWATCH_DEMO_IDEOGRAM_KEY: 'demo-ideogram-key' };
+const DEMO_SECRETS = {
+  VENDORWATCH_DEMO_MIRO_TOKEN: 'demo-miro-token',
+  VENDORWATCH_DEMO_IDEOGRAM_KEY: 'demo-ideogram-key',
+};
 
 function demoConfig(simulator: VendorSimulator): string {
   const fast = { timeouts: { checkMs: 2000, retryDelayMs: 100 } };
@@ -75,7 +82,9 @@ export async function demoCommand(options: { intervalMs?: number } = {}): Promis
     const outbox = new OutboxNotifier(store);
     const start = Date.UTC(2026, 10, 23, 14, 0, 0);
     process.stdout.write(`vendorwatch game day: simulator at ${simulator.url}, data in ${data}\n`);
-    process.stdout.write('One cycle = one simulated minute. Miro goes down at minute 4, Ideogram\'s key is revoked at minute 6.\n\n');
+    process.stdout.write(
+      "One cycle = one simulated minute. Miro goes down at minute 4, Ideogram's key is revoked at minute 6.\n\n",
+    );
     const resolved: string[] = [];
     await runMonitor({
       config,
@@ -85,7 +94,9 @@ export async function demoCommand(options: { intervalMs?: number } = {}): Promis
           await outbox.publish(notification);
           printNotification(notification);
           if (notification.topic === 'pager' && notification.event.event === 'resolved') {
-            resolved.push(join(data, postmortemKey(notification.event.vendor, notification.event.incidentId)));
+            resolved.push(
+              join(data, postmortemKey(notification.event.vendor, notification.event.incidentId)),
+            );
           }
         },
       },

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config/load-config.ts';
 import type { Incident } from '../../core/incident-state.ts';
 import { draftPostmortem } from '../../core/postmortem.ts';
 import {
@@ -12,7 +13,6 @@ import {
 import { readResults } from '../../monitor/result-store.ts';
 import { readStateDocument } from '../../monitor/vendor-monitor.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
-import { loadConfig } from '../../config/load-config.ts';
 import { openStore, type StoreFlags } from '../context.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { printJson, severityText, table } from '../output.ts';
@@ -21,7 +21,10 @@ interface ReadFlags extends StoreFlags {
   json?: boolean;
 }
 
-async function collect<T>(keys: AsyncIterable<string>, read: (key: string) => Promise<T | null>): Promise<T[]> {
+async function collect<T>(
+  keys: AsyncIterable<string>,
+  read: (key: string) => Promise<T | null>,
+): Promise<T[]> {
   const found: T[] = [];
   for await (const key of keys) {
     const value = await read(key);
@@ -69,7 +72,9 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
       return {
         vendor,
         healthy: etag ? document.state.healthy === true && incident === null : null,
-        openIncident: incident ? { id: incident.id, severity: incident.severity, cause: incident.cause, status: incident.status } : null,
+        openIncident: incident
+          ? { id: incident.id, severity: incident.severity, cause: incident.cause, status: incident.status }
+          : null,
         lastCheck: checkedAt,
         // Three missed cycles: the monitor itself has stopped for this vendor.
         stale: checkedAt === null || now - Date.parse(checkedAt) > 3 * everyMs,
@@ -81,14 +86,22 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
     return EXIT.ok;
   }
   const health = (row: (typeof rows)[number]) =>
-    row.healthy === null ? 'no data' : row.openIncident ? severityText(row.openIncident.severity) : row.healthy ? 'healthy' : 'failing';
+    row.healthy === null
+      ? 'no data'
+      : row.openIncident
+        ? severityText(row.openIncident.severity)
+        : row.healthy
+          ? 'healthy'
+          : 'failing';
   process.stdout.write(
     `${table(
       ['VENDOR', 'HEALTH', 'OPEN INCIDENT', 'LAST CHECK', ''],
       rows.map((row) => [
         row.vendor,
         health(row),
-        row.openIncident ? `${row.openIncident.id} ${row.openIncident.cause} ${row.openIncident.status}` : '-',
+        row.openIncident
+          ? `${row.openIncident.id} ${row.openIncident.cause} ${row.openIncident.status}`
+          : '-',
         row.lastCheck ?? 'never',
         row.stale ? 'STALE: no recent results' : '',
       ]),

@@ -1,5 +1,5 @@
-import { OutboxNotifier } from '../../adapters/outbox-notifier.ts';
 import { FileObjectStore } from '../../adapters/file-object-store.ts';
+import { OutboxNotifier } from '../../adapters/outbox-notifier.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { runMonitor, type VendorCycle } from '../../monitor/local-runner.ts';
 import { credentialsFor } from '../context.ts';

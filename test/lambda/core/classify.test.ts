@@ -36,24 +36,72 @@ const TABLE: Row[] = [
   // Miro tree, "what status code?"
   ['401 → token expired', { api: 'unauthorized' }, 'P1', 'auth_expired', 'ours'],
   ['403 with the scopes present → forbidden', { api: 'forbidden' }, 'P1', 'auth_forbidden', 'ours'],
-  ['403 with scopes missing → scope missing', { api: 'forbidden', token: 'missing_scopes' }, 'P1', 'scope_missing', 'ours'],
+  [
+    '403 with scopes missing → scope missing',
+    { api: 'forbidden', token: 'missing_scopes' },
+    'P1',
+    'scope_missing',
+    'ours',
+  ],
   ['429 → rate limited', { api: 'rate_limited', rate_limit: 'rate_limited' }, 'P2', 'rate_limited', 'ours'],
   ['404 → resource ids changed', { api: 'not_found' }, 'P3', 'not_found', 'ours'],
-  ['5xx, status page major → vendor outage', { api: 'server_error', status_page: 'major' }, 'P1', 'vendor_outage', 'vendor'],
-  ['5xx, status page minor → vendor outage', { api: 'server_error', status_page: 'minor' }, 'P1', 'vendor_outage', 'vendor'],
+  [
+    '5xx, status page major → vendor outage',
+    { api: 'server_error', status_page: 'major' },
+    'P1',
+    'vendor_outage',
+    'vendor',
+  ],
+  [
+    '5xx, status page minor → vendor outage',
+    { api: 'server_error', status_page: 'minor' },
+    'P1',
+    'vendor_outage',
+    'vendor',
+  ],
   ['5xx, status page green → vendor errors', { api: 'server_error' }, 'P1', 'vendor_errors', 'vendor'],
-  ['5xx, status page unreadable → vendor errors', { api: 'server_error', status_page: 'bad_response' }, 'P1', 'vendor_errors', 'vendor'],
+  [
+    '5xx, status page unreadable → vendor errors',
+    { api: 'server_error', status_page: 'bad_response' },
+    'P1',
+    'vendor_errors',
+    'vendor',
+  ],
   // "API not returning errors → is our integration healthy?"
   ['API fine, our health failing → ours', { app_health: 'unhealthy' }, 'P2', 'app_unhealthy', 'ours'],
   ['API fine, our health unreachable → ours', { app_health: 'unreachable' }, 'P2', 'app_unhealthy', 'ours'],
-  ['API failing beats our health failing', { api: 'server_error', app_health: 'unhealthy' }, 'P1', 'vendor_errors', 'vendor'],
+  [
+    'API failing beats our health failing',
+    { api: 'server_error', app_health: 'unhealthy' },
+    'P1',
+    'vendor_errors',
+    'vendor',
+  ],
   // Ideogram tree, "is the status page showing an incident?"
   ['status page major while API works', { status_page: 'major' }, 'P1', 'vendor_outage', 'vendor'],
   ['status page minor while API works', { status_page: 'minor' }, 'P3', 'vendor_degraded', 'vendor'],
-  ['status page unreachable while API works', { status_page: 'unreachable' }, 'P4', 'monitoring_gap', 'vendor'],
-  ['status page unreadable while API works', { status_page: 'bad_response' }, 'P4', 'monitoring_gap', 'vendor'],
+  [
+    'status page unreachable while API works',
+    { status_page: 'unreachable' },
+    'P4',
+    'monitoring_gap',
+    'vendor',
+  ],
+  [
+    'status page unreadable while API works',
+    { status_page: 'bad_response' },
+    'P4',
+    'monitoring_gap',
+    'vendor',
+  ],
   // Reachability
-  ['API unreachable, status page answers → vendor unreachable', { api: 'unreachable' }, 'P1', 'vendor_unreachable', 'vendor'],
+  [
+    'API unreachable, status page answers → vendor unreachable',
+    { api: 'unreachable' },
+    'P1',
+    'vendor_unreachable',
+    'vendor',
+  ],
   [
     'every host unreachable → our network',
     { api: 'unreachable', status_page: 'unreachable', app_health: 'unreachable' },
@@ -77,14 +125,26 @@ const TABLE: Row[] = [
   ],
   // Degradation and warnings
   ['slow API, status page green → side unknown', { api: 'slow' }, 'P2', 'high_latency', 'unknown'],
-  ['slow API, vendor reports trouble → vendor', { api: 'slow', status_page: 'minor' }, 'P2', 'high_latency', 'vendor'],
+  [
+    'slow API, vendor reports trouble → vendor',
+    { api: 'slow', status_page: 'minor' },
+    'P2',
+    'high_latency',
+    'vendor',
+  ],
   ['garbage or oversized body → bad response', { api: 'bad_response' }, 'P2', 'bad_response', 'vendor'],
   ['other 4xx → our request is wrong', { api: 'client_error' }, 'P3', 'bad_response', 'ours'],
   ['402 / insufficient_funds → quota, billing is ours', { api: 'quota' }, 'P1', 'quota_exhausted', 'ours'],
   ['remaining rate limit low', { rate_limit: 'low' }, 'P4', 'rate_limit_low', 'ours'],
   ['token lacks scopes while API works', { token: 'missing_scopes' }, 'P2', 'scope_missing', 'ours'],
   ['token rejected while API works', { token: 'unauthorized' }, 'P1', 'auth_expired', 'ours'],
-  ['token introspection unreachable while API works', { token: 'unreachable' }, 'P4', 'monitoring_gap', 'vendor'],
+  [
+    'token introspection unreachable while API works',
+    { token: 'unreachable' },
+    'P4',
+    'monitoring_gap',
+    'vendor',
+  ],
   ['no rate-limit headers is not a finding', { rate_limit: 'absent' }, null, 'ok', 'unknown'],
   ['skipped checks are not findings', { token: 'skipped', app_health: 'skipped' }, null, 'ok', 'unknown'],
 ];
@@ -93,7 +153,11 @@ describe('classify: the runbooks decision trees', () => {
   it.each(TABLE)('%s', (_name, signals, severity, cause, side) => {
     const verdict = classify(checks(signals), { authKind: 'token' });
 
-    expect({ severity: verdict.severity, cause: verdict.cause, side: verdict.side }).toEqual({ severity, cause, side });
+    expect({ severity: verdict.severity, cause: verdict.cause, side: verdict.side }).toEqual({
+      severity,
+      cause,
+      side,
+    });
   });
 
   it('covers every cause in the vocabulary', () => {
@@ -122,7 +186,9 @@ describe('classify: the runbooks decision trees', () => {
     limited.find((check) => check.name === 'rate_limit')!.facts = { retryAfterSeconds: 30 };
 
     expect(classify(limited, { authKind: 'token' }).action).toContain('30 s');
-    expect(classify(checks({ token: 'missing_scopes' }), { authKind: 'token' }).action).toContain('boards:read');
+    expect(classify(checks({ token: 'missing_scopes' }), { authKind: 'token' }).action).toContain(
+      'boards:read',
+    );
   });
 
   it('confirms a P1 only when the API failed on every in-cycle attempt', () => {
