@@ -93,6 +93,8 @@ export const initialState = (vendor: string): VendorState => ({
 const compactUtc = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 export const incidentIdFor = (vendor: string, openedAt: string): string =>
   `${vendor}-${compactUtc(openedAt)}`;
+/** The vendor is everything before the `-YYYYMMDDTHHMMSSZ` an incident id ends with. */
+export const vendorOfIncidentId = (id: string): string | null => /^(.+)-\d{8}T\d{6}Z$/.exec(id)?.[1] ?? null;
 
 const isUserFacing = (severity: Severity): boolean => severity === 'P1' || severity === 'P2';
 const worse = (a: Severity, b: Severity): boolean => severityRank(a) < severityRank(b);

@@ -47,7 +47,7 @@ function pagerText(change: IncidentChange, evidenceKey: string, reminderMinutes:
   return [
     `${incident.severity} INCIDENT: ${incident.vendor} integration (${change.event})`,
     `Status: ${incident.status}`,
-    `Impact: ${incident.status === 'RESOLVED' ? 'none now; ' : ''}${spec.impact}`,
+    `Impact: ${incident.status === 'RESOLVED' ? `none now (was: ${spec.impact})` : spec.impact}`,
     `Root cause: ${spec.headline} (${incident.cause}), ${incident.side === 'unknown' ? 'side unknown' : `${incident.side} side`}: ${incident.summary}`,
     `Action: ${incident.status === 'RESOLVED' ? 'review the postmortem draft.' : incident.action}`,
     `Vendor status page says: ${vendorSays}`,

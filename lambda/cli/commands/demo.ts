@@ -5,6 +5,7 @@ import { EnvSecretSource } from '../../adapters/env-secret-source.ts';
 import { FileObjectStore } from '../../adapters/file-object-store.ts';
 import { OutboxNotifier } from '../../adapters/outbox-notifier.ts';
 import { parseConfig } from '../../config/load-config.ts';
+import { vendorOfIncidentId } from '../../core/incident-state.ts';
 import type { Notification } from '../../core/notification.ts';
 import { postmortemKey } from '../../core/storage-layout.ts';
 import { resolveCredentials } from '../../monitor/credentials.ts';
@@ -80,24 +81,22 @@ export async function demoCommand(options: { intervalMs?: number } = {}): Promis
     const data = await mkdtemp(join(tmpdir(), 'vendorwatch-demo-'));
     const store = new FileObjectStore(data);
     const outbox = new OutboxNotifier(store);
-    const start = Date.UTC(2026, 10, 23, 14, 0, 0);
+    // The game day ends now, so `evidence --since 30m` and `status` read it like live data.
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - CYCLES * 60_000;
     process.stdout.write(`vendorwatch game day: simulator at ${simulator.url}, data in ${data}\n`);
     process.stdout.write(
       "One cycle = one simulated minute. Miro goes down at minute 4, Ideogram's key is revoked at minute 6.\n\n",
     );
-    const resolved: string[] = [];
+    const heard: Notification[] = [];
+    const incidents = new Set<string>();
     await runMonitor({
       config,
       store,
       notifier: {
         publish: async (notification) => {
           await outbox.publish(notification);
-          printNotification(notification);
-          if (notification.topic === 'pager' && notification.event.event === 'resolved') {
-            resolved.push(
-              join(data, postmortemKey(notification.event.vendor, notification.event.incidentId)),
-            );
-          }
+          heard.push(notification);
+          incidents.add(notification.event.incidentId);
         },
       },
       credentials,
@@ -107,20 +106,23 @@ export async function demoCommand(options: { intervalMs?: number } = {}): Promis
         for (const [vendor, mode] of Object.entries(SCRIPT[cycle] ?? {})) simulator.setMode(vendor, mode);
         return new Date(start + (cycle - 1) * 60_000);
       },
-      onCycle: (cycle, outcomes) => process.stdout.write(`${cycleLine(cycle, outcomes)}\n`),
+      onCycle: (cycle, outcomes) => {
+        process.stdout.write(`${cycleLine(cycle, outcomes)}\n`);
+        for (const notification of heard.splice(0)) printNotification(notification);
+      },
       stop: new AbortController().signal,
     });
+    const [first] = incidents;
     process.stdout.write(
       [
-        '',
         'Postmortem drafts:',
-        ...resolved.map((path) => `  ${path}`),
+        ...[...incidents].map((id) => `  ${join(data, postmortemKey(vendorOfIncidentId(id)!, id))}`),
         '',
         'Try it yourself on the data the game day left:',
         `  npx vendorwatch status --data ${data}`,
         `  npx vendorwatch incidents --data ${data}`,
-        `  npx vendorwatch evidence --vendor miro --since 2026-11-23T14:00:00Z --data ${data}`,
-        `  npx vendorwatch postmortem <INCIDENT_ID> --data ${data}`,
+        `  npx vendorwatch evidence --vendor miro --since 30m --data ${data}`,
+        `  npx vendorwatch postmortem ${first ?? 'INCIDENT_ID'} --data ${data}`,
         '',
       ].join('\n'),
     );

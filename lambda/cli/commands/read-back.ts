@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/load-config.ts';
-import type { Incident } from '../../core/incident-state.ts';
+import { type Incident, vendorOfIncidentId } from '../../core/incident-state.ts';
 import { draftPostmortem } from '../../core/postmortem.ts';
 import {
   incidentKey,
@@ -183,12 +183,9 @@ export async function evidenceCommand(flags: EvidenceFlags): Promise<number> {
   return EXIT.ok;
 }
 
-/** The vendor is everything before the `-YYYYMMDDTHHMMSSZ` the incident id ends with. */
-const vendorOfIncident = (id: string): string | null => /^(.+)-\d{8}T\d{6}Z$/.exec(id)?.[1] ?? null;
-
 /** The stored draft, or for a still-open incident a draft from what is stored so far. */
 export async function postmortemCommand(incidentId: string, flags: StoreFlags): Promise<number> {
-  const vendor = vendorOfIncident(incidentId);
+  const vendor = vendorOfIncidentId(incidentId);
   const store = await openStore(flags);
   const notFound = () => {
     process.stderr.write(`incident ${incidentId} not found\n`);
