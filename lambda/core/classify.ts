@@ -112,6 +112,20 @@ function worst(findings: Finding[]): Finding | null {
   );
 }
 
+/**
+ * P1 causes a passing blip cannot produce, so failing every in-cycle attempt is proof enough to open at
+ * once: the vendor's own words about our credentials or billing, or its status page agreeing. A 5xx or
+ * timeout on a green status page still waits `openAfter` cycles: two attempts 2 s apart both failing
+ * happens a few times in 10,000 cycles of a healthy, slightly flaky vendor, and must not page.
+ */
+const BLIP_PROOF: readonly Cause[] = [
+  'auth_expired',
+  'auth_forbidden',
+  'scope_missing',
+  'quota_exhausted',
+  'vendor_outage',
+];
+
 const numberFact = (check: CheckResult | undefined, key: string): number | null => {
   const value = check?.facts?.[key];
   return typeof value === 'number' ? value : null;
@@ -154,7 +168,10 @@ export function classify(results: readonly CheckResult[], context: ClassifyConte
       retryAfterSeconds: numberFact(checks.rate_limit, 'retryAfterSeconds'),
       missingScopes: Array.isArray(missingScopes) ? (missingScopes as string[]) : [],
     }),
-    // The api check already retried in-cycle; a P1 it reports failed on every attempt.
-    confirmed: finding.severity === 'P1' && finding.check === api && api.attempts > 1,
+    confirmed:
+      finding.severity === 'P1' &&
+      finding.check === api &&
+      api.attempts > 1 &&
+      BLIP_PROOF.includes(finding.cause),
   };
 }

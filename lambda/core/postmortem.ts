@@ -14,7 +14,8 @@ const minutes = (fromIso: string, toIso: string): number =>
 
 function duration(fromIso: string, toIso: string): string {
   const total = minutes(fromIso, toIso);
-  return `${Math.floor(total / 60)} hours ${total % 60} minutes`;
+  const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+  return `${plural(Math.floor(total / 60), 'hour')} ${plural(total % 60, 'minute')}`;
 }
 
 const ACTION_ITEMS: Partial<Record<Cause, string[]>> = {

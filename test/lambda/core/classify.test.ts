@@ -191,10 +191,20 @@ describe('classify: the runbooks decision trees', () => {
     );
   });
 
-  it('confirms a P1 only when the API failed on every in-cycle attempt', () => {
-    expect(classify(checks({ api: 'server_error' }, 2), { authKind: null }).confirmed).toBe(true);
-    expect(classify(checks({ api: 'server_error' }, 1), { authKind: null }).confirmed).toBe(false);
-    expect(classify(checks({ status_page: 'major' }), { authKind: null }).confirmed).toBe(false);
-    expect(classify(checks({ api: 'rate_limited' }, 1), { authKind: null }).confirmed).toBe(false);
+  it.each<[string, Signals, number, boolean]>([
+    ['401 on every attempt: the vendor said so', { api: 'unauthorized' }, 2, true],
+    ['402 on every attempt', { api: 'quota' }, 2, true],
+    [
+      '5xx on every attempt with the status page agreeing',
+      { api: 'server_error', status_page: 'major' },
+      2,
+      true,
+    ],
+    ['5xx on every attempt, status page green: could be a blip', { api: 'server_error' }, 2, false],
+    ['unreachable on every attempt, status page green', { api: 'unreachable' }, 2, false],
+    ['a single attempt', { api: 'unauthorized' }, 1, false],
+    ['status page major while the API works', { status_page: 'major' }, 1, false],
+  ])('confirms a P1 only when no blip explains it: %s', (_name, signals, attempts, confirmed) => {
+    expect(classify(checks(signals, attempts), { authKind: null }).confirmed).toBe(confirmed);
   });
 });
