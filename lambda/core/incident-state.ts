@@ -125,7 +125,7 @@ function record(
   // The status page hears user-facing trouble and, once told, how it ends; never reminders or internals.
   const external =
     (['opened', 'escalated'].includes(event) && isUserFacing(incident.severity) && !incident.announced) ||
-    (['monitoring', 'resolved'].includes(event) && incident.announced);
+    (['identified', 'monitoring', 'resolved'].includes(event) && incident.announced);
   if (external) incident.announced = true;
   step.changes.push({
     event,

@@ -369,7 +369,7 @@ describe('nextState: what the status page hears (external)', () => {
     changes.filter((change) => change.external).map((change) => change.event);
 
   it.each(['P1', 'P2'] as const)(
-    'hears a %s open, then monitoring and resolved; never identified or reminders',
+    'hears a %s open, then identified, monitoring and resolved; never reminders',
     (severity) => {
       const { changes } = run([...times(40, failing(severity)), ok, ok, ok], {
         ...POLICY,
@@ -379,7 +379,7 @@ describe('nextState: what the status page hears (external)', () => {
       expect(changes.map((change) => change.event)).toEqual(
         expect.arrayContaining(['opened', 'identified', 'reminder', 'monitoring', 'resolved']),
       );
-      expect(external(changes)).toEqual(['opened', 'monitoring', 'resolved']);
+      expect(external(changes)).toEqual(['opened', 'identified', 'monitoring', 'resolved']);
     },
   );
 
@@ -402,7 +402,13 @@ describe('nextState: what the status page hears (external)', () => {
       ok,
     ]);
 
-    expect(external(changes)).toEqual(['escalated', 'monitoring', 'resolved']);
+    expect(external(changes)).toEqual(['escalated', 'identified', 'monitoring', 'resolved']);
+  });
+
+  it('hears a flap: failing again after "monitoring" is told, so the page never says fixed while it is not', () => {
+    const { changes } = run([confirmedP1, ok, failing('P1'), ok, ok, ok]);
+
+    expect(external(changes)).toEqual(['opened', 'monitoring', 'identified', 'monitoring', 'resolved']);
   });
 });
 
