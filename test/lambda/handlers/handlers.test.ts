@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lambda/config/load-config.ts';
 import type { SimulatorMode } from '../../../lambda/simulator/vendor-simulator.ts';
 import { startSimulator, type VendorSimulator } from '../../../lambda/simulator/vendor-simulator.ts';
 import {
@@ -79,19 +80,25 @@ describe.skipIf(!motoAvailable)(
         PAGER_TOPIC_ARN: pager,
         STATUS_PAGE_TOPIC_ARN: statusPage,
         POWERTOOLS_DEV: 'false',
-        VENDORWATCH_CONFIG: JSON.stringify({
-          vendors: [
-            {
-              id: 'miro',
-              profile: 'miro',
-              statusPage: simulator.statusPageUrl('miro'),
-              apiBase: simulator.apiBaseUrl('miro'),
-              auth: { token: { secret: 'vendorwatch/miro', field: 'accessToken' } },
-              timeouts: { checkMs: 5_000, retryDelayMs: 20 },
-            },
-          ],
-          policy: { openAfter: 2, resolveAfter: 3 },
-        }),
+        // What the stack inlines: the config validated at synth, defaults filled in.
+        VENDORWATCH_CONFIG: JSON.stringify(
+          parseConfig(
+            JSON.stringify({
+              vendors: [
+                {
+                  id: 'miro',
+                  profile: 'miro',
+                  statusPage: simulator.statusPageUrl('miro'),
+                  apiBase: simulator.apiBaseUrl('miro'),
+                  auth: { token: { secret: 'vendorwatch/miro', field: 'accessToken' } },
+                  timeouts: { checkMs: 5_000, retryDelayMs: 20 },
+                },
+              ],
+              policy: { openAfter: 2, resolveAfter: 3 },
+            }),
+            'test config',
+          ),
+        ),
       });
       // Powertools writes logs and EMF metrics to stdout: keep them to prove no secret is logged.
       process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
