@@ -37,6 +37,11 @@ export interface VendorConfig {
   rateLimitHeaders: RateLimitHeaders;
   checkTimeoutMs: number;
   retryDelayMs: number;
+  /**
+   * How long after a failed retry to look once more, when a blip could explain it (5xx or no answer, the
+   * vendor acknowledging nothing); 0 turns the re-check off.
+   */
+  confirmAfterMs: number;
   rateLimitLowPercent: number;
   maxBodyBytes: number;
   latencyMsDegraded: number;
@@ -165,6 +170,7 @@ export function resolveVendor(input: VendorInput, policy: { latencyMsDegraded: n
     },
     checkTimeoutMs: input.timeouts?.checkMs ?? 10_000,
     retryDelayMs: input.timeouts?.retryDelayMs ?? 2_000,
+    confirmAfterMs: input.timeouts?.confirmAfterMs ?? 20_000,
     rateLimitLowPercent: input.rateLimitLowPercent ?? 10,
     maxBodyBytes: input.maxBodyBytes ?? 65_536,
     latencyMsDegraded: input.latencyMsDegraded ?? policy.latencyMsDegraded,

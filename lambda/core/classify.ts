@@ -27,8 +27,9 @@ const signalOf = (checks: Checks, name: CheckName): Signal => checks[name]?.sign
 const isDown = (signal: Signal): boolean => signal === 'unreachable';
 
 /** The vendor itself says something is wrong: the seeds' "is status.<vendor>.com showing an incident?". */
-const vendorAcknowledges = (checks: Checks): boolean =>
-  ['minor', 'major'].includes(signalOf(checks, 'status_page'));
+export const acknowledgesTrouble = (statusPage: Signal): boolean =>
+  statusPage === 'minor' || statusPage === 'major';
+const vendorAcknowledges = (checks: Checks): boolean => acknowledgesTrouble(signalOf(checks, 'status_page'));
 
 /** "The network failing for every host": the API and every other host we asked did not answer. */
 function everyHostDown(checks: Checks): boolean {
@@ -115,8 +116,9 @@ function worst(findings: Finding[]): Finding | null {
 /**
  * P1 causes a passing blip cannot produce, so failing every in-cycle attempt is proof enough to open at
  * once: the vendor's own words about our credentials or billing, or its status page agreeing. A 5xx or
- * timeout on a green status page still waits `openAfter` cycles: two attempts 2 s apart both failing
- * happens a few times in 10,000 cycles of a healthy, slightly flaky vendor, and must not page.
+ * timeout on a green status page is proof only after the API check's later confirmation re-check (a
+ * third attempt): two attempts 2 s apart both failing happens a few times in 10,000 cycles of a
+ * healthy, slightly flaky vendor, and must not page.
  */
 const BLIP_PROOF: readonly Cause[] = [
   'auth_expired',
@@ -171,7 +173,6 @@ export function classify(results: readonly CheckResult[], context: ClassifyConte
     confirmed:
       finding.severity === 'P1' &&
       finding.check === api &&
-      api.attempts > 1 &&
-      BLIP_PROOF.includes(finding.cause),
+      (api.attempts > 2 || (api.attempts > 1 && BLIP_PROOF.includes(finding.cause))),
   };
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { VendorConfig } from '../config/profiles.ts';
-import { classify } from '../core/classify.ts';
+import { acknowledgesTrouble, classify } from '../core/classify.ts';
 import type { ProbeResult } from '../core/vocabulary.ts';
 import type { CheckContext } from './check-context.ts';
 import { checkApi } from './checks/api.ts';
@@ -22,11 +22,11 @@ export interface ProbeOptions {
 }
 
 /**
- * Worst case for one cycle: a check timeout, the retry delay, and the retried check timeout.
- * A Lambda's timeout and a local interval should leave at least this much.
+ * Worst case for one cycle: three API attempts at their timeout, the retry delay and the confirmation
+ * delay. A Lambda's timeout and a local interval should leave at least this much.
  */
 export const cycleBudgetMs = (vendor: VendorConfig): number =>
-  2 * vendor.checkTimeoutMs + vendor.retryDelayMs;
+  3 * vendor.checkTimeoutMs + vendor.retryDelayMs + vendor.confirmAfterMs;
 
 /** One monitoring cycle for one vendor: every applicable check at once, then the verdict. */
 export async function probeVendor(vendor: VendorConfig, options: ProbeOptions): Promise<ProbeResult> {
@@ -38,9 +38,12 @@ export async function probeVendor(vendor: VendorConfig, options: ProbeOptions): 
       : {};
   const context: CheckContext = { vendor, authHeaders, redactor: new Redactor(options.secrets), deadline };
 
+  const statusPageCheck = checkStatusPage(context);
+  // The API check asks whether the vendor acknowledges trouble before spending a confirmation re-check.
+  const acknowledged = statusPageCheck.then((check) => acknowledgesTrouble(check.signal));
   const [statusPage, { api, final }, token, appHealth] = await Promise.all([
-    checkStatusPage(context),
-    checkApi(context),
+    statusPageCheck,
+    checkApi(context, acknowledged),
     checkToken(context),
     checkAppHealth(context),
   ]);

@@ -32,7 +32,7 @@ const DEMO_SECRETS = {
 };
 
 function demoConfig(simulator: VendorSimulator): string {
-  const fast = { timeouts: { checkMs: 2000, retryDelayMs: 100 } };
+  const fast = { timeouts: { checkMs: 2000, retryDelayMs: 100, confirmAfterMs: 300 } };
   return JSON.stringify({
     vendors: [
       {

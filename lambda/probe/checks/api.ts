@@ -47,38 +47,50 @@ function describe(exchange: HttpExchange, attempts: number): string {
   return `${base}${timing}${vendorSays ? ` (${vendorSays})` : ''}${attempts > 1 ? ' on every attempt' : ''}`;
 }
 
+/** Failures a passing blip could also cause: worth a later look before calling them an outage. */
+const BLIP_SIGNALS: readonly Signal[] = ['server_error', 'unreachable'];
+
 /**
- * The authenticated API call. A failure is retried once after a short delay before it counts;
- * 429 is not retried (the runbook says honour Retry-After, not hammer).
+ * The authenticated API call. A failure is retried once after a short delay before it counts; 429 is
+ * not retried (the runbook says honour Retry-After, not hammer). A 5xx or no answer that survives the
+ * retry, while the vendor acknowledges nothing, gets one more look `confirmAfterMs` later: failing
+ * that too, it is an outage confirmed within the cycle rather than a blip.
  */
-export async function checkApi(context: CheckContext): Promise<{ api: CheckResult; final: Sent | null }> {
-  const { api, latencyMsDegraded, retryDelayMs } = context.vendor;
+export async function checkApi(
+  context: CheckContext,
+  vendorAcknowledges: Promise<boolean>,
+): Promise<{ api: CheckResult; final: Sent | null }> {
+  const { api, latencyMsDegraded, retryDelayMs, confirmAfterMs } = context.vendor;
   if (!api) return { api: skipped('api', 'no API probe configured'), final: null };
-  const attempt = () =>
-    send(context, {
+  const attempts: Sent[] = [];
+  const attempt = async (): Promise<Signal> => {
+    const sent = await send(context, {
       method: api.method,
       url: api.url,
       headers: api.headers,
       ...(api.body === undefined ? {} : { body: api.body }),
       authenticated: true,
     });
-  const first = await attempt();
-  const firstSignal = apiSignal(first.exchange, api.expectStatus, latencyMsDegraded);
-  if (!isFailure(firstSignal) || firstSignal === 'rate_limited' || context.deadline.aborted) {
-    return { api: result(firstSignal, first, [first]), final: first };
+    attempts.push(sent);
+    return apiSignal(sent.exchange, api.expectStatus, latencyMsDegraded);
+  };
+  const after = async (delayMs: number): Promise<Signal | null> => {
+    await sleep(delayMs, undefined, { signal: context.deadline }).catch(() => undefined);
+    return context.deadline.aborted ? null : attempt();
+  };
+
+  let signal = await attempt();
+  if (isFailure(signal) && signal !== 'rate_limited') signal = (await after(retryDelayMs)) ?? signal;
+  if (BLIP_SIGNALS.includes(signal) && confirmAfterMs > 0 && !(await vendorAcknowledges)) {
+    signal = (await after(confirmAfterMs)) ?? signal;
   }
-  await sleep(retryDelayMs, undefined, { signal: context.deadline }).catch(() => undefined);
-  const second = await attempt();
-  const secondSignal = apiSignal(second.exchange, api.expectStatus, latencyMsDegraded);
-  if (isFailure(secondSignal)) return { api: result(secondSignal, second, [first, second]), final: second };
-  const recovered = checkResult(
-    'api',
-    'warn',
-    secondSignal,
-    `${describe(second.exchange, 1)}; recovered on retry after ${describe(first.exchange, 1)}`,
-    [first.evidence, second.evidence],
-  );
-  return { api: recovered, final: second };
+  const last = attempts.at(-1)!;
+  if (attempts.length > 1 && !isFailure(signal)) {
+    const recovered = `${describe(last.exchange, 1)}; recovered on retry after ${describe(attempts[0]!.exchange, 1)}`;
+    const evidence = attempts.map((sent) => sent.evidence);
+    return { api: checkResult('api', 'warn', signal, recovered, evidence), final: last };
+  }
+  return { api: result(signal, last, attempts), final: last };
 }
 
 function result(signal: Signal, last: Sent, attempts: Sent[]): CheckResult {

@@ -53,6 +53,7 @@ const CHECK_MS = 5_000;
 const HANG_CHECK_MS = 1_000;
 const SLOW_MS = 2_500;
 const LATENCY_DEGRADED_MS = 1_500;
+const CONFIRM_MS = 200;
 let simulator: VendorSimulator;
 let config: string;
 let env: Record<string, string>;
@@ -72,7 +73,11 @@ function vendorConfig(vendor: SimulatedVendor) {
     ...(vendor.mode === 'flapping' ? { token: null } : {}),
     auth,
     appHealth: { url: simulator.appHealthUrl(), statusPath: `${vendor.id}.status` },
-    timeouts: { checkMs: vendor.mode === 'hang' ? HANG_CHECK_MS : CHECK_MS, retryDelayMs: 50 },
+    timeouts: {
+      checkMs: vendor.mode === 'hang' ? HANG_CHECK_MS : CHECK_MS,
+      retryDelayMs: 50,
+      confirmAfterMs: CONFIRM_MS,
+    },
     latencyMsDegraded: LATENCY_DEGRADED_MS,
     maxBodyBytes: 256 * 1024,
   };
@@ -116,12 +121,13 @@ describe('vendorwatch probe against the simulator, every mode', () => {
     },
   );
 
-  it('a hanging vendor finishes within its timeouts: two attempts and the retry delay', async () => {
+  it('a hanging vendor finishes within its timeouts: the attempt, the retry and the later confirmation', async () => {
     const run = await probe(vendorId({ mode: 'hang', kind: 'miro' }));
 
     const [result] = (JSON.parse(run.stdout) as { results: ProbeResult[] }).results;
-    expect(result!.durationMs).toBeLessThan(2 * HANG_CHECK_MS + 50 + 1_000);
-    expect(result!.checks.find((check) => check.name === 'api')!.attempts).toBe(2);
+    expect(result!.durationMs).toBeLessThan(3 * HANG_CHECK_MS + 50 + CONFIRM_MS + 1_000);
+    expect(result!.checks.find((check) => check.name === 'api')!.attempts).toBe(3);
+    expect(result!.verdict.confirmed).toBe(true);
   });
 
   it('a failure that passes on the in-cycle retry is a warning, not a finding', async () => {
