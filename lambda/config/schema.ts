@@ -17,14 +17,34 @@ export const NOTIFICATION_EVENTS = [
 const SECRET_REFERENCE_RULE =
   'must be a secret reference { "env": NAME } or { "secret": NAME_OR_ARN, "field": KEY }; literal secret values are not allowed';
 
+// Bounds on every string and list: a megabyte where a URL or a name belongs is a mistake, and should
+// be reported here with its path, not as a probe failure, a deploy failure or a megabyte on stderr.
+const NAME_MAX = 256;
+const URL_MAX = 2048;
+const LIST_MAX = 100;
+const name = z.string().min(1).max(NAME_MAX);
+
 const httpUrl = z
   .string()
+  .max(URL_MAX)
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     error: 'must be an http(s) URL',
   });
 
-const envSecret = z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) });
-const managedSecret = z.strictObject({ secret: z.string().min(1), field: z.string().min(1).optional() });
+// What Node's HTTP client accepts; anything else would make every probe of the vendor throw.
+const httpHeaderName = z
+  .string()
+  .max(NAME_MAX)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/);
+const httpHeaderValue = z
+  .string()
+  .max(URL_MAX)
+  .regex(/^[\t\x20-\x7e\x80-\xff]*$/, {
+    error: 'must be a header value: no line breaks or control characters, nothing beyond Latin-1',
+  });
+
+const envSecret = z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/) });
+const managedSecret = z.strictObject({ secret: z.string().min(1).max(URL_MAX), field: name.optional() });
 // A bare string here would be a pasted credential: reject it with a message that never echoes it.
 export const secretReference = z.union([envSecret, managedSecret], { error: SECRET_REFERENCE_RULE });
 export type SecretReference = z.infer<typeof secretReference>;
@@ -42,11 +62,15 @@ export const vendorSchema = z.strictObject({
   api: z
     .strictObject({
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).optional(),
-      path: z.string().startsWith('/').optional(),
+      path: z.string().max(URL_MAX).startsWith('/').optional(),
       url: httpUrl.optional(),
-      headers: z.record(z.string(), z.string()).optional(),
+      headers: z
+        .record(httpHeaderName, httpHeaderValue, {
+          error: (issue) => (issue.code === 'invalid_key' ? 'must be an HTTP header name' : undefined),
+        })
+        .optional(),
       body: z.string().max(65_536).optional(),
-      expectStatus: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+      expectStatus: z.array(z.number().int().min(100).max(599)).min(1).max(LIST_MAX).optional(),
     })
     .refine((api) => !(api.path && api.url), { error: 'give either path or url, not both' })
     .nullable()
@@ -57,6 +81,7 @@ export const vendorSchema = z.strictObject({
       apiKey: secretReference.optional(),
       header: z
         .string()
+        .max(NAME_MAX)
         .regex(/^[A-Za-z0-9-]+$/)
         .optional(),
     })
@@ -65,27 +90,31 @@ export const vendorSchema = z.strictObject({
     })
     .optional(),
   token: z
-    .strictObject({ path: z.string().startsWith('/') })
+    .strictObject({ path: z.string().max(URL_MAX).startsWith('/') })
     .nullable()
     .optional(),
-  requiredScopes: z.array(z.string().min(1)).optional(),
+  requiredScopes: z.array(name).max(LIST_MAX).optional(),
   appHealth: z
     .strictObject({
       url: httpUrl,
-      statusPath: z.string().min(1).optional(),
-      healthyValues: z.array(z.string()).min(1).optional(),
+      statusPath: name.optional(),
+      healthyValues: z.array(z.string().max(NAME_MAX)).min(1).max(LIST_MAX).optional(),
     })
     .optional(),
   rateLimitHeaders: z
     .strictObject({
-      limit: z.string().min(1).optional(),
-      remaining: z.string().min(1).optional(),
-      reset: z.string().min(1).optional(),
-      retryAfter: z.string().min(1).optional(),
+      limit: name.optional(),
+      remaining: name.optional(),
+      reset: name.optional(),
+      retryAfter: name.optional(),
     })
     .optional(),
   timeouts: z
-    .strictObject({ checkMs: positiveMs.optional(), retryDelayMs: positiveMs.optional() })
+    .strictObject({
+      checkMs: positiveMs.optional(),
+      retryDelayMs: positiveMs.optional(),
+      confirmAfterMs: z.number().int().min(0).max(300_000).optional(),
+    })
     .optional(),
   rateLimitLowPercent: z.number().min(0).max(100).optional(),
   maxBodyBytes: z
@@ -98,13 +127,15 @@ export const vendorSchema = z.strictObject({
 });
 export type VendorInput = z.infer<typeof vendorSchema>;
 
+// RFC 5321: an address is at most 254 characters.
+const email = z.email().max(254);
 const subscriber = z.union(
   [
-    z.email(),
+    email,
     z.strictObject({
-      email: z.email(),
-      severities: z.array(z.enum(SEVERITIES)).min(1).optional(),
-      events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).optional(),
+      email,
+      severities: z.array(z.enum(SEVERITIES)).min(1).max(SEVERITIES.length).optional(),
+      events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).max(NOTIFICATION_EVENTS.length).optional(),
     }),
   ],
   { error: 'must be an email address or { "email", "severities"?, "events"? }' },
@@ -133,8 +164,8 @@ export const configSchema = z.strictObject({
     }),
   notify: z
     .strictObject({
-      pagerEmails: z.array(subscriber).default([]),
-      statusPageEmails: z.array(subscriber).default([]),
+      pagerEmails: z.array(subscriber).max(LIST_MAX).default([]),
+      statusPageEmails: z.array(subscriber).max(LIST_MAX).default([]),
     })
     .default({ pagerEmails: [], statusPageEmails: [] }),
   storage: z
