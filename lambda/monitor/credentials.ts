@@ -1,5 +1,6 @@
 import type { VendorConfig } from '../config/profiles.ts';
-import type { SecretSource } from '../ports/secret-source.ts';
+import type { SecretReference } from '../config/schema.ts';
+import { SecretError, type SecretSource } from '../ports/secret-source.ts';
 
 export interface Credentials {
   /** The resolved credential per vendor id; null for vendors without auth. */
@@ -14,6 +15,20 @@ export interface CredentialProblem {
   message: string;
 }
 
+/** What an HTTP header can carry (as Node's client enforces): no control characters, nothing beyond Latin-1. */
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
+
+async function resolveSendable(source: SecretSource, reference: SecretReference): Promise<string> {
+  const value = await source.resolve(reference);
+  // Sent as is, every request of the vendor would throw; the value itself is never quoted.
+  if (UNSENDABLE.test(value)) {
+    throw new SecretError(
+      'the credential holds a line break, a control character or a character beyond Latin-1, which no HTTP header can carry: check the stored value',
+    );
+  }
+  return value;
+}
+
 /** Resolves every vendor's credential at once, so all missing ones are reported together. */
 export async function resolveCredentials(
   vendors: readonly VendorConfig[],
@@ -24,7 +39,7 @@ export async function resolveCredentials(
     vendors.map(async (vendor, index): Promise<[string, string | null]> => {
       if (!vendor.auth) return [vendor.id, null];
       try {
-        return [vendor.id, await source.resolve(vendor.auth.secret)];
+        return [vendor.id, await resolveSendable(source, vendor.auth.secret)];
       } catch (error) {
         problems.push({
           path: `vendors[${index}].auth.${vendor.auth.kind}`,
