@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -20,7 +20,11 @@ const commands = {
   run: () => import('./commands/run.ts'),
   readBack: () => import('./commands/read-back.ts'),
   demo: () => import('./commands/demo.ts'),
+  query: () => import('./commands/query.ts'),
+  report: () => import('./commands/report.ts'),
 };
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Each command resolves to its exit code; the program exits with it. */
 function program(setExit: (code: number) => void): Command {
@@ -74,6 +78,25 @@ function program(setExit: (code: number) => void): Command {
   ).action(async (incidentId, flags) =>
     run((await commands.readBack()).postmortemCommand(incidentId, flags)),
   );
+  cli
+    .command('query')
+    .description('SQL over the stored results: the Athena results table, on a local data directory')
+    .argument('<sql>', 'e.g. "SELECT vendor, count(*) FROM results GROUP BY vendor"')
+    .option('--data <dir>', 'local data directory')
+    // Accepted only to answer with a pointer to Athena, so it stays out of the help.
+    .addOption(new Option('--bucket <bucket>').hideHelp())
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'CSV output')
+    .option('--param <value>', 'binds the next ? placeholder (repeat in order)', collect)
+    .option('--cache-dir <dir>', 'where the columnar copy of the results is kept')
+    .option('--no-cache', 'keep no copy between runs')
+    .action(async (sql, flags) => run((await commands.query()).queryCommand(sql, flags)));
+  storeOptions(cli.command('report').description('SLA ledger: availability, incidents, MTTD/MTTR, latency'))
+    .requiredOption('--since <duration>', '30m, 2h, 7d or an ISO time')
+    .option('--vendor <id>', 'only this vendor')
+    .option('--json', 'machine-readable output')
+    .option('--html <file>', 'also write a self-contained HTML page with charts')
+    .action(async (flags) => run((await commands.report()).reportCommand(flags)));
   cli
     .command('demo')
     .description('a game day against the built-in vendor simulator, with a fast clock')

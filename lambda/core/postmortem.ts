@@ -74,11 +74,20 @@ function wentWrong(incident: Incident, failing: number, detectionMinutes: number
   ];
 }
 
+export interface PostmortemOptions {
+  /** The latency and outcome chart stored beside the draft (a relative file name), linked from it. */
+  chartFile?: string;
+}
+
 /**
  * The seeds' postmortem template filled from stored facts: the incident's timeline and the results
  * in its window. Pure, so it can be redrafted from storage at any time.
  */
-export function draftPostmortem(incident: Incident, results: readonly StoredResult[]): string {
+export function draftPostmortem(
+  incident: Incident,
+  results: readonly StoredResult[],
+  options: PostmortemOptions = {},
+): string {
   const end = incident.resolvedAt ?? incident.timeline.at(-1)?.at ?? incident.openedAt;
   const spec = CAUSE_SPECS[incident.cause];
   const failing = results.filter(({ result }) => result.verdict.severity !== null);
@@ -110,6 +119,7 @@ export function draftPostmortem(incident: Incident, results: readonly StoredResu
     `**Severity:** ${incident.peakSeverity}`,
     `**Impact:** ${spec.impact}`,
     '',
+    ...(options.chartFile ? [`![latency and outcomes](${options.chartFile})`, ''] : []),
     '### Timeline (UTC)',
     ...timeline,
     '',

@@ -1,3 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import {
+  incidentChartFile,
+  incidentChartKey,
+  incidentChartWindow,
+  renderIncidentChart,
+} from '../analysis/incident-chart.ts';
 import type { Config } from '../config/load-config.ts';
 import {
   type Incident,
@@ -22,9 +29,16 @@ interface OutboxItem {
   postmortem: boolean;
 }
 
+/** A flusher delivering the outbox; others leave it alone until `until` (it may have crashed). */
+interface DeliveryLease {
+  by: string;
+  until: string;
+}
+
 export interface StateDocument {
   state: VendorState;
   outbox: OutboxItem[];
+  delivering?: DeliveryLease;
 }
 
 export interface MonitorDeps {
@@ -34,6 +48,11 @@ export interface MonitorDeps {
 }
 
 const MAX_CAS_ATTEMPTS = 20;
+/**
+ * How long a flusher holds the outbox. Longer than the state function's timeout (30 s), so a live
+ * flusher is never overtaken; a crashed one's messages go out with the first result after it.
+ */
+export const DELIVERY_LEASE_MS = 60_000;
 /** The postmortem's window starts a little before the first failure, to show the healthy baseline. */
 const POSTMORTEM_MARGIN_MS = 10 * 60_000;
 
@@ -106,7 +125,11 @@ export async function applyResult(
     const { state, changes } = nextState(document.state, result, resultKey, deps.config.policy);
     decided = changes;
     if (!worthWriting(document.state, state, changes)) return null;
-    return { state, outbox: [...document.outbox, ...changes.map((change) => toOutboxItem(change, deps))] };
+    return {
+      ...document,
+      state,
+      outbox: [...document.outbox, ...changes.map((change) => toOutboxItem(change, deps))],
+    };
   });
   await flushOutbox(deps, result.vendor);
   return { changes: decided, incidentOpen: document.state.incident !== null };
@@ -123,37 +146,79 @@ async function project(deps: MonitorDeps, item: OutboxItem): Promise<void> {
     from,
     Date.parse(incident.resolvedAt ?? incident.openedAt),
   );
-  await deps.store.put(postmortemKey(incident.vendor, incident.id), draftPostmortem(incident, results), {
-    contentType: 'text/markdown',
+  // The chart first, so the draft never links to a picture that is not there.
+  const chart = renderIncidentChart(
+    results.map(({ result }) => result),
+    incidentChartWindow(incident, POSTMORTEM_MARGIN_MS),
+  );
+  await deps.store.put(incidentChartKey(incident.vendor, incident.id), chart, {
+    contentType: 'image/svg+xml',
   });
+  const draft = draftPostmortem(incident, results, { chartFile: incidentChartFile(incident.id) });
+  await deps.store.put(postmortemKey(incident.vendor, incident.id), draft, { contentType: 'text/markdown' });
 }
 
 const itemId = (item: OutboxItem): string => item.notifications[0]?.event.dedupKey ?? item.incident.id;
+const sentId = ({ topic, event }: Notification): string => `${topic} ${event.dedupKey}`;
 
-/**
- * Delivers pending outbox items in order: incident record, postmortem, messages; then marks them
- * done. A failure stops the flush and leaves the rest pending for the next result.
- */
-export async function flushOutbox(deps: MonitorDeps, vendor: string): Promise<number> {
-  const { document } = await readStateDocument(deps.store, vendor);
-  const done = new Set<string>();
-  let failure: unknown = null;
-  for (const item of document.outbox) {
+/** Delivers items in order: incident record, postmortem, messages. Stops at the first failure. */
+async function deliver(deps: MonitorDeps, outbox: readonly OutboxItem[]) {
+  const sent = new Set<string>();
+  const finished = new Set<string>();
+  for (const item of outbox) {
     try {
       await project(deps, item);
-      for (const notification of item.notifications) await deps.notifier.publish(notification);
-      done.add(itemId(item));
+      for (const notification of item.notifications) {
+        await deps.notifier.publish(notification);
+        sent.add(sentId(notification));
+      }
+      finished.add(itemId(item));
     } catch (error) {
-      failure = error;
-      break;
+      return { sent, finished, failure: error };
     }
   }
-  if (done.size > 0) {
-    await updateState(deps.store, vendor, (current) => ({
+  return { sent, finished, failure: null };
+}
+
+/** The outbox without what was delivered; a half-delivered item keeps only its unsent messages. */
+const undelivered = (outbox: readonly OutboxItem[], sent: Set<string>, finished: Set<string>) =>
+  outbox.flatMap((item) => {
+    if (finished.has(itemId(item))) return [];
+    const pending = item.notifications.filter((notification) => !sent.has(sentId(notification)));
+    return pending.length === item.notifications.length ? [item] : [{ ...item, notifications: pending }];
+  });
+
+const leaseHeldByOther = (document: StateDocument, by: string): boolean =>
+  document.delivering !== undefined &&
+  document.delivering.by !== by &&
+  Date.parse(document.delivering.until) > Date.now();
+
+/**
+ * Delivers pending outbox items, then marks them done. The outbox is first claimed with a
+ * conditional write, so concurrent flushers (duplicate or overlapping deliveries) never publish the
+ * same message twice; a flusher that dies holding the claim only delays its messages until the lease
+ * runs out. A failure stops the flush and leaves the rest pending for the next result.
+ */
+export async function flushOutbox(deps: MonitorDeps, vendor: string): Promise<number> {
+  const by = randomUUID();
+  let delivered = 0;
+  for (;;) {
+    const claimed = await updateState(deps.store, vendor, (document) =>
+      document.outbox.length === 0 || leaseHeldByOther(document, by)
+        ? null
+        : { ...document, delivering: { by, until: new Date(Date.now() + DELIVERY_LEASE_MS).toISOString() } },
+    );
+    if (claimed.delivering?.by !== by) return delivered;
+    const { sent, finished, failure } = await deliver(deps, claimed.outbox);
+    delivered += finished.size;
+    const released = await updateState(deps.store, vendor, ({ delivering, ...current }) => ({
       ...current,
-      outbox: current.outbox.filter((item) => !done.has(itemId(item))),
+      outbox: undelivered(current.outbox, sent, finished),
+      // A flusher that took over after this lease ran out keeps its own.
+      ...(delivering && delivering.by !== by ? { delivering } : {}),
     }));
+    if (failure) throw failure;
+    // Items added while this flusher held the outbox were left to it.
+    if (released.outbox.length === 0 || released.delivering) return delivered;
   }
-  if (failure) throw failure;
-  return done.size;
 }

@@ -163,7 +163,12 @@ describe.skipIf(!motoAvailable)(
         cause: 'vendor_outage',
         severity: 'P1',
       });
-      expect(keys.filter((key) => key.startsWith('postmortems/vendor=miro/'))).toHaveLength(1);
+      expect(
+        keys.filter((key) => key.startsWith('postmortems/vendor=miro/') && key.endsWith('.md')),
+      ).toHaveLength(1);
+      expect(
+        keys.filter((key) => key.startsWith('postmortems/vendor=miro/') && key.endsWith('.svg')),
+      ).toHaveLength(1);
       expect(JSON.parse(objects['state/miro.json']!).outbox).toEqual([]);
 
       const received = await sqs.send(
