@@ -1,5 +1,4 @@
 import type { Incident } from '../core/incident-state.ts';
-import { postmortemKey } from '../core/storage-layout.ts';
 import { CHECK_NAMES, type Outcome, type ProbeResult } from '../core/vocabulary.ts';
 import {
   element,
@@ -31,8 +30,6 @@ export interface ChartWindow {
 
 /** The chart stored beside a postmortem, linked from it by this relative name. */
 export const incidentChartFile = (incidentId: string): string => `${incidentId}.svg`;
-export const incidentChartKey = (vendor: string, incidentId: string): string =>
-  postmortemKey(vendor, incidentId).replace(/\.md$/, '.svg');
 
 /** The window of an incident's chart: `marginMs` before the first failure until it resolved (or now). */
 export function incidentChartWindow(incident: Incident, marginMs: number, nowMs = Date.now()): ChartWindow {

@@ -33,3 +33,6 @@ export const incidentKey = (vendor: string, incidentId: string): string =>
   `${incidentsPrefix(vendor)}${incidentId}.json`;
 export const postmortemKey = (vendor: string, incidentId: string): string =>
   `postmortems/vendor=${vendor}/${incidentId}.md`;
+/** The chart of an incident's window, stored beside its postmortem. */
+export const incidentChartKey = (vendor: string, incidentId: string): string =>
+  `postmortems/vendor=${vendor}/${incidentId}.svg`;

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  incidentChartFile,
-  incidentChartKey,
-  incidentChartWindow,
-  renderIncidentChart,
-} from '../analysis/incident-chart.ts';
+import { incidentChartFile, incidentChartWindow, renderIncidentChart } from '../analysis/incident-chart.ts';
 import type { Config } from '../config/load-config.ts';
 import {
   type Incident,
@@ -16,7 +11,7 @@ import {
 import { render } from '../core/messages.ts';
 import type { Notification } from '../core/notification.ts';
 import { draftPostmortem } from '../core/postmortem.ts';
-import { incidentKey, postmortemKey, stateKey } from '../core/storage-layout.ts';
+import { incidentChartKey, incidentKey, postmortemKey, stateKey } from '../core/storage-layout.ts';
 import type { ProbeResult } from '../core/vocabulary.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import { type ObjectStore, PreconditionFailedError, type StoredObject } from '../ports/object-store.ts';
@@ -131,7 +126,8 @@ export async function applyResult(
       outbox: [...document.outbox, ...changes.map((change) => toOutboxItem(change, deps))],
     };
   });
-  await flushOutbox(deps, result.vendor);
+  // The state just read or written shows whether anything is pending: a quiet cycle reads it once.
+  if (document.outbox.length > 0) await flushOutbox(deps, result.vendor);
   return { changes: decided, incidentOpen: document.state.incident !== null };
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   incidentChartFile,
-  incidentChartKey,
   incidentChartWindow,
   renderIncidentChart,
 } from '../../../lambda/analysis/incident-chart.ts';
 import type { Incident } from '../../../lambda/core/incident-state.ts';
 import { draftPostmortem } from '../../../lambda/core/postmortem.ts';
+import { incidentChartKey } from '../../../lambda/core/storage-layout.ts';
 import { probeResult } from './evidence-fixtures.ts';
 
 const START = Date.parse('2026-03-01T10:00:00.000Z');
