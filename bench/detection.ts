@@ -1,3 +1,4 @@
+import { seededRandom } from '../lambda/core/seeded-random.ts';
 import {
   type Cycle,
   type CycleWorld,
@@ -12,7 +13,7 @@ import {
 } from './engines.ts';
 import { seconds, verdict } from './format.ts';
 import type { Goal, SectionResult } from './section.ts';
-import { median, percentile, seededRandom } from './stats.ts';
+import { median, percentile } from './stats.ts';
 
 /**
  * Detection latency on a simulated clock: a vendor settled in good health; an outage starts at a

@@ -1,8 +1,8 @@
+import { seededRandom } from '../lambda/core/seeded-random.ts';
 import { detectionLatency, OUTAGE_LABELS } from './detection.ts';
 import { type Engine, type Engines, EPOCH_MS, SETTLING_CYCLES, settledState, step } from './engines.ts';
 import { percent, seconds } from './format.ts';
 import type { SectionResult } from './section.ts';
-import { seededRandom } from './stats.ts';
 
 /**
  * False pages: a vendor that is up, whose API host fails individual requests at random (a 5xx on one

@@ -13,9 +13,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { POSTMORTEM_QUERIES } from '../lambda/analysis/postmortem-queries.ts';
+import { HEALTHY_VERDICT } from '../lambda/core/classify.ts';
 import { type Incident, incidentIdFor } from '../lambda/core/incident-state.ts';
 import { incidentKey, resultKey } from '../lambda/core/storage-layout.ts';
-import type { CheckResult, ProbeResult, Verdict } from '../lambda/core/vocabulary.ts';
+import type { CheckResult, ProbeResult } from '../lambda/core/vocabulary.ts';
 import { seconds, verdict } from './format.ts';
 import type { SectionResult } from './section.ts';
 import { median } from './stats.ts';
@@ -45,15 +46,6 @@ const check = (name: CheckResult['name'], extra: Partial<CheckResult>): CheckRes
   evidence: [],
   ...extra,
 });
-
-const HEALTHY: Verdict = {
-  severity: null,
-  cause: 'ok',
-  side: 'unknown',
-  summary: 'All checks pass.',
-  action: 'No action.',
-  confirmed: false,
-};
 
 /**
  * Each vendor, each day: a 12-minute 503 outage and a 5-minute 429 burst at hours of its own,
@@ -95,15 +87,15 @@ function cycle(vendorIndex: number, minuteOfDay: number): Omit<ProbeResult, 'ven
     ],
     verdict: outage
       ? {
-          ...HEALTHY,
+          ...HEALTHY_VERDICT,
           severity: 'P1',
           cause: 'vendor_errors',
           side: 'vendor',
           summary: 'HTTP 503 on every attempt',
         }
       : throttled
-        ? { ...HEALTHY, severity: 'P2', cause: 'rate_limited', side: 'ours', summary: 'HTTP 429' }
-        : HEALTHY,
+        ? { ...HEALTHY_VERDICT, severity: 'P2', cause: 'rate_limited', side: 'ours', summary: 'HTTP 429' }
+        : HEALTHY_VERDICT,
   };
 }
 

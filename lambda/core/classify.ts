@@ -133,6 +133,16 @@ const numberFact = (check: CheckResult | undefined, key: string): number | null 
   return typeof value === 'number' ? value : null;
 };
 
+/** What every check passing means. */
+export const HEALTHY_VERDICT: Readonly<Verdict> = Object.freeze({
+  severity: null,
+  cause: 'ok',
+  side: 'unknown',
+  summary: 'All checks pass.',
+  action: 'No action.',
+  confirmed: false,
+});
+
 /**
  * One cycle's checks → severity, cause, whose side, and the runbook's next step.
  * Pure: the same checks always give the same verdict.
@@ -142,16 +152,7 @@ export function classify(results: readonly CheckResult[], context: ClassifyConte
   const api = checks.api;
   const apiSays = api ? apiFinding(checks, api) : null;
   const finding = worst([...(apiSays ? [apiSays] : []), ...otherFindings(checks)]);
-  if (!finding) {
-    return {
-      severity: null,
-      cause: 'ok',
-      side: 'unknown',
-      summary: 'All checks pass.',
-      action: 'No action.',
-      confirmed: false,
-    };
-  }
+  if (!finding) return { ...HEALTHY_VERDICT };
   const spec = CAUSE_SPECS[finding.cause];
   const acknowledgement =
     vendorAcknowledges(checks) && finding.check.name !== 'status_page' ? checks.status_page : undefined;

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { seededRandom } from '../core/seeded-random.ts';
 import { type StatusPageCondition, statusPageSummary } from './statuspage-fixtures.ts';
 import {
   credentialFailure,
@@ -205,7 +206,7 @@ class Simulator implements VendorSimulator {
       mode,
       since: new Date(),
       requestsByPath: new Map(),
-      random: mulberry32(this.#seed),
+      random: seededRandom(this.#seed),
     });
   }
 
@@ -307,17 +308,6 @@ function assertVendorIds(vendors: readonly SimulatedVendor[]): void {
     if (seen.has(id)) throw new Error(`duplicate vendor id "${id}"`);
     seen.add(id);
   }
-}
-
-/** mulberry32: a tiny seeded PRNG, so `transient` fails on the same requests every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sendFailure(res: http.ServerResponse, { vendor, mode }: VendorState, failure: Failure): void {

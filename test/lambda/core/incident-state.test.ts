@@ -10,6 +10,7 @@ import {
   type VendorState,
 } from '../../../lambda/core/incident-state.ts';
 import type { EventName } from '../../../lambda/core/notification.ts';
+import { seededRandom } from '../../../lambda/core/seeded-random.ts';
 import { resultKey } from '../../../lambda/core/storage-layout.ts';
 import {
   type Cause,
@@ -571,17 +572,6 @@ describe('nextState properties', () => {
 });
 
 describe('nextState after classify: a vendor failing 2 % of API attempts at random', () => {
-  /** mulberry32: a small seeded PRNG, so the 10,000 cycles are the same on every run. */
-  function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   /** One cycle's checks; the api check retries a failed attempt once inside the cycle, as the probe does. */
   function cycleChecks(firstFails: boolean, retryFails: boolean, failure: Signal): CheckResult[] {
     const check = (name: CheckName, signal: Signal, attempts: number): CheckResult => ({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HEALTHY_VERDICT } from '../../../lambda/core/classify.ts';
 import type { Incident, TimelineEntry } from '../../../lambda/core/incident-state.ts';
 import { draftPostmortem, type StoredResult } from '../../../lambda/core/postmortem.ts';
 import { resultKey } from '../../../lambda/core/storage-layout.ts';
@@ -69,14 +70,7 @@ function storedResults(count: number, failing: (index: number) => boolean): Stor
             action: 'a',
             confirmed: true,
           }
-        : {
-            severity: null,
-            cause: 'ok',
-            side: 'unknown',
-            summary: 'All checks pass.',
-            action: 'No action.',
-            confirmed: false,
-          },
+        : HEALTHY_VERDICT,
     },
   }));
 }

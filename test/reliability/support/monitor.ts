@@ -1,4 +1,5 @@
 import { type Config, parseConfig } from '../../../lambda/config/load-config.ts';
+import { HEALTHY_VERDICT } from '../../../lambda/core/classify.ts';
 import { initialState, nextState, type VendorState } from '../../../lambda/core/incident-state.ts';
 import { render } from '../../../lambda/core/messages.ts';
 import type { Topic } from '../../../lambda/core/notification.ts';
@@ -42,14 +43,7 @@ export function resultAt(
           action: 'Refresh the token.',
           confirmed: true,
         }
-      : {
-          severity: null,
-          cause: 'ok',
-          side: 'unknown',
-          summary: 'All checks pass.',
-          action: 'No action.',
-          confirmed: false,
-        },
+      : HEALTHY_VERDICT,
   };
 }
 
