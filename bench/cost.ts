@@ -1,8 +1,10 @@
+import { VENDOR_ID } from './bench-vendor.ts';
 import { count, kilobytes, quantity, usd, verdict } from './format.ts';
 import {
   type CycleMeasurement,
   countOf,
   cyclesIn,
+  type MetricSeries,
   type PipelineMeasurements,
   STEADY_PHASE,
 } from './pipeline.ts';
@@ -33,7 +35,20 @@ const ASSUMPTIONS = {
   logEventOverheadBytes: 26,
   /** SecretsManagerSecretSource's default cache TTL: one fetch per secret per warm container per TTL. */
   secretCacheMinutes: 5,
+  /** Secrets the deployment keeps: every vendor's credential in one secret, a field each (docs/deploy.md). */
+  sharedSecrets: 1,
+  /** Times a month someone opens or refreshes the dashboard: ten a day. */
+  dashboardViewsPerMonth: 300,
 } as const;
+
+/**
+ * A series with the vendor's id in a dimension is a custom metric per vendor; any other one is billed
+ * once per deployment, however many vendors it sums.
+ */
+const isPerVendor = (series: MetricSeries): boolean => Object.values(series.dimensions).includes(VENDOR_ID);
+
+const metricNames = (series: readonly MetricSeries[]): string =>
+  series.length === 0 ? 'none' : series.map((one) => one.name).join(', ');
 
 /** Lambda's START, END and REPORT lines, added to every invocation's own output. */
 function platformLogBytes(durationMs: number, memoryMb: number): { bytes: number; events: number } {
@@ -119,6 +134,7 @@ function vendorLineItems(pipeline: PipelineMeasurements, facts: StackFacts): Lin
     platform.reduce((sum, lines) => sum + lines.bytes, 0) +
     logEventsPerCycle * ASSUMPTIONS.logEventOverheadBytes;
   const logGb = (cadenceMin: number) => (cyclesPerMonth(cadenceMin) * logBytesPerCycle) / GIB;
+  const perVendorSeries = pipeline.metricSeries.filter(isPerVendor);
   const requestsPerCycle = steady.puts + steady.gets + steady.lists;
   const alarmsPerVendor = perVendorResources(facts)['AWS::CloudWatch::Alarm'] ?? 0;
   const storedGbMonth = (bytesPerCycle: number, retentionDays: number) => (cadenceMin: number) =>
@@ -196,30 +212,42 @@ function vendorLineItems(pipeline: PipelineMeasurements, facts: StackFacts): Lin
       describe: (quantity) => `${quantity.toFixed(3)} GB-month`,
     },
     {
-      name: `CloudWatch custom metrics (EMF: ${pipeline.metricSeries.map((series) => series.split(' ')[0]!.split('/')[1]).join(', ')})`,
+      name: `CloudWatch Logs Insights scans (dashboard: ${facts.dashboard.logQueryWidgets} log widgets × ${facts.dashboard.rangeHours} h, ${count(ASSUMPTIONS.dashboardViewsPerMonth)} views)`,
+      price: 'logsInsightsScan',
+      quantity: (cadenceMin) => dashboardScanGb(facts, logBytesPerCycle, cadenceMin),
+      describe: (quantity) => `${quantity.toFixed(3)} GB`,
+    },
+    {
+      name: `CloudWatch custom metrics with a vendor dimension (EMF: ${metricNames(perVendorSeries)})`,
       price: 'customMetric',
-      quantity: () => pipeline.metricSeries.length,
+      quantity: () => perVendorSeries.length,
       describe: units('metric'),
     },
     {
-      name: 'CloudWatch alarms the stack adds per vendor',
+      name: 'CloudWatch alarms the stack adds per vendor (Scheduler dead-man switch)',
       price: 'standardAlarm',
       quantity: () => alarmsPerVendor,
       describe: units('alarm'),
     },
     {
-      name: "Secrets Manager: the vendor's secret",
-      price: 'secretStorage',
-      quantity: () => 1,
-      describe: units('secret'),
-    },
-    {
-      name: `Secrets Manager GetSecretValue (${ASSUMPTIONS.secretCacheMinutes} min cache, one warm container)`,
+      name: `Secrets Manager GetSecretValue (${ASSUMPTIONS.secretCacheMinutes} min cache, one warm container per vendor)`,
       price: 'secretApiCalls',
       quantity: (cadenceMin) => (HOURS_PER_MONTH * 60) / Math.max(cadenceMin, ASSUMPTIONS.secretCacheMinutes),
       describe: units('call'),
     },
   ];
+}
+
+/**
+ * What the dashboard scans of one vendor's logs a month. Every Logs Insights widget is counted as
+ * reading all the vendor's log lines in the range: exact for the tables over every vendor, an upper
+ * bound for the vendor's own graphs (they read its probe lines only, through the vendor field index).
+ * Other vendors' graphs skip its lines, so the figure does not grow with the number of vendors.
+ */
+function dashboardScanGb(facts: StackFacts, logBytesPerCycle: number, cadenceMin: number): number {
+  const { logQueryWidgets, rangeHours } = facts.dashboard;
+  const bytesInRange = ((rangeHours * 60) / cadenceMin) * logBytesPerCycle;
+  return (ASSUMPTIONS.dashboardViewsPerMonth * logQueryWidgets * bytesInRange) / GIB;
 }
 
 interface Priced {
@@ -273,6 +301,9 @@ export function costSection(pipeline: PipelineMeasurements, facts: StackFacts): 
     measured: usd(atOneMinute),
     met: atOneMinute <= GOAL_USD,
   };
+  const scanLine = items.findIndex((item) => item.price === 'logsInsightsScan');
+  const dashboardRefreshUsd =
+    priced[0]![scanLine]!.list * (cyclesPerMonth(1) / ASSUMPTIONS.dashboardViewsPerMonth);
   const largest = items
     .map((item, index) => ({ name: item.name, usd: priced[0]![index]!.list }))
     .sort((a, b) => b.usd - a.usd)
@@ -285,13 +316,16 @@ export function costSection(pipeline: PipelineMeasurements, facts: StackFacts): 
         rows,
         notes: [
           `Goal, ${goal.name}: ${goal.target}; measured ${goal.measured}: ${verdict(goal.met)}. Largest lines at 1 min: ${largest.map((line) => `${line.name.split(' (')[0]} ${usd(line.usd)}`).join(', ')}.`,
-          `"free tier": the always-free allowances (Lambda 1 M requests + 400,000 GB-s, Scheduler 14 M, CloudWatch 10 metrics + 10 alarms + 5 GB logs, SNS 1 M publishes) applied as if this were the only workload in the account, so it is a lower bound; S3 has no lasting free tier.`,
+          `"free tier": the always-free allowances (Lambda 1 M requests + 400,000 GB-s, Scheduler 14 M, CloudWatch 10 metrics + 10 alarms + 5 GB of logs ingested, stored and scanned, SNS 1 M publishes) applied as if this were the only workload in the account, so it is a lower bound; S3 has no lasting free tier.`,
+          `Per vendor, the monitor's own health costs one alarm on Scheduler's free per-group invocation count (the dead-man switch) and no custom metric: the handlers' metrics carry no vendor dimension (table 3b) and per-vendor figures come from Logs Insights over the log lines already paid for above.`,
+          `Logs Insights bills what the dashboard's log widgets scan each time it is opened or refreshed (${count(ASSUMPTIONS.dashboardViewsPerMonth)} views a month assumed). Left open refreshing every minute, it would scan ${usd(dashboardRefreshUsd)} per vendor-month at 1 min (the metric widgets are not part of this figure).`,
+          `Credentials: vendors share one Secrets Manager secret, a field each (table 3b); a secret per vendor would add ${usd(PRICES.secretStorage.usd)} per vendor-month.`,
           `Usage is per month of ${HOURS_PER_MONTH} h; durations, requests, result size, log bytes and metric series are this run's steady-state measurements; memory, alarms and retention come from the synthesized stack.`,
           `Handler durations here have ~1 ms round trips; in AWS each probe pays real TLS handshakes and each S3 request tens of ms. Every extra 100 ms per invocation adds ${usd(extraComputeUsd(facts, 100))} per vendor-month at 1 min (list).`,
           incidentNote(pipeline),
         ],
       },
-      fixedCostTable(facts),
+      fixedCostTable(facts, pipeline),
       alternativesTable(totals),
     ],
     goals: [goal],
@@ -321,9 +355,15 @@ function incidentNote(pipeline: PipelineMeasurements): string {
   return `Incidents: the measured ${incident.length}-cycle outage and recovery added ${count(extra('s3:PutObject', steady.puts))} PUTs, ${count(extra('s3:GetObject', steady.gets))} GETs (the postmortem reads the window's results), ${count(extra('s3:ListObjectsV2', steady.lists))} LIST and ${count(extra('sns:Publish', 0))} SNS publishes (largest ${count(Math.max(0, ...pipeline.publishedBytes))} B, so ${count(billedPublishes)} billed): ${usd(usdExtra)}, plus ${usd(PRICES.snsEmail.usd / PRICES.snsEmail.per)} per email delivered.`;
 }
 
-function fixedCostTable(facts: StackFacts): Table {
+function fixedCostTable(facts: StackFacts, pipeline: PipelineMeasurements): Table {
   const fixed = fixedResources(facts);
+  const deploymentSeries = pipeline.metricSeries.filter((series) => !isPerVendor(series));
   const lines: { name: string; price: PriceName; quantity: number }[] = [
+    {
+      name: `CloudWatch custom metrics summed over vendors (EMF: ${metricNames(deploymentSeries)})`,
+      price: 'customMetric',
+      quantity: deploymentSeries.length,
+    },
     {
       name: 'CloudWatch alarms (function errors/throttles, dead-letter queues)',
       price: 'standardAlarm',
@@ -331,6 +371,11 @@ function fixedCostTable(facts: StackFacts): Table {
     },
     { name: 'CloudWatch dashboard', price: 'dashboard', quantity: fixed['AWS::CloudWatch::Dashboard'] ?? 0 },
     { name: 'KMS key (SNS topic encryption)', price: 'kmsKey', quantity: fixed['AWS::KMS::Key'] ?? 0 },
+    {
+      name: 'Secrets Manager: one secret for every vendor, a field each',
+      price: 'secretStorage',
+      quantity: ASSUMPTIONS.sharedSecrets,
+    },
   ];
   const list = new Bill(false);
   const free = new Bill(true);
@@ -352,7 +397,8 @@ function fixedCostTable(facts: StackFacts): Table {
       ],
     ],
     notes: [
-      'Counted in the synthesized stack (one-vendor stack minus what a second vendor adds). Dead-letter queues, SNS topics and the Glue table cost nothing while idle; Athena queries are billed per TB scanned when run.',
+      'Alarms, dashboard and key are counted in the synthesized stack (one-vendor stack minus what a second vendor adds); custom metrics are the EMF series this run emitted without a vendor dimension; the secret is the one the config references (the stack creates none).',
+      'Dead-letter queues, SNS topics, schedule groups and the Glue table cost nothing while idle; Athena queries are billed per TB scanned when run.',
     ],
   };
 }

@@ -44,10 +44,18 @@ export interface CycleMeasurement {
   resultBytes: number;
 }
 
+/** One CloudWatch metric series: CloudWatch bills each distinct one as a custom metric. */
+export interface MetricSeries {
+  namespace: string;
+  name: string;
+  /** Dimension name → value. */
+  dimensions: Record<string, string>;
+}
+
 export interface PipelineMeasurements {
   cycles: CycleMeasurement[];
-  /** Distinct CloudWatch metric series the handlers emitted through EMF (namespace, name, dimensions). */
-  metricSeries: string[];
+  /** Distinct CloudWatch metric series the handlers emitted through EMF. */
+  metricSeries: MetricSeries[];
   /** Bytes of each SNS message published. */
   publishedBytes: readonly number[];
 }
@@ -220,17 +228,19 @@ interface EmfDocument {
 }
 
 /** Each (namespace, metric name, dimension values) CloudWatch bills as one custom metric. */
-function metricSeriesOf(emfLines: readonly string[]): string[] {
-  const series = new Set<string>();
+function metricSeriesOf(emfLines: readonly string[]): MetricSeries[] {
+  const series = new Map<string, MetricSeries>();
   for (const line of emfLines) {
     const document = JSON.parse(line) as EmfDocument;
     for (const directive of document._aws?.CloudWatchMetrics ?? []) {
-      for (const dimensions of directive.Dimensions) {
-        const values = dimensions.map((name) => `${name}=${String(document[name])}`).join(',');
-        for (const metric of directive.Metrics)
-          series.add(`${directive.Namespace}/${metric.Name} {${values}}`);
+      for (const dimensionNames of directive.Dimensions) {
+        const dimensions = Object.fromEntries(dimensionNames.map((name) => [name, String(document[name])]));
+        for (const metric of directive.Metrics) {
+          const one = { namespace: directive.Namespace, name: metric.Name, dimensions };
+          series.set(JSON.stringify(one), one);
+        }
       }
     }
   }
-  return [...series].sort();
+  return [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, one]) => one);
 }

@@ -126,6 +126,14 @@ export const PRICES = {
     sources: ['https://c3x.dev/blog/cloudwatch-logs-cost-optimization'],
     asOf: '2026-06',
   },
+  logsInsightsScan: {
+    usd: 0.005,
+    per: 1,
+    unit: 'GB scanned by CloudWatch Logs Insights queries (dashboard widgets included)',
+    freeTier: 'logsGb',
+    sources: ['https://c3x.dev/blog/cloudwatch-logs-cost-optimization', CLOUDWATCH_PRICING],
+    asOf: '2026-06',
+  },
   customMetric: {
     usd: 0.3,
     per: 1,

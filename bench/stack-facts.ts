@@ -35,6 +35,8 @@ export interface StackFacts {
   resultsRetentionDays: number;
   /** Days the S3 server access logs are kept. */
   accessLogRetentionDays: number;
+  /** What opening the dashboard scans: its Logs Insights widgets (one-vendor stack) over its default range. */
+  dashboard: { logQueryWidgets: number; rangeHours: number };
   /** The cloud assembly directory; the bundles live under it. */
   outdir: string;
 }

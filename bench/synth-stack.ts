@@ -104,6 +104,28 @@ function logRetentionDays(template: Template, stack: Stack, role: FunctionRole):
   return group;
 }
 
+/** The dashboard's Logs Insights widgets and the range it opens with (lib/monitor-dashboard.ts). */
+function dashboardFacts(template: Template): StackFacts['dashboard'] {
+  const [dashboard] = Object.values(template.Resources).filter(
+    ({ Type }) => Type === 'AWS::CloudWatch::Dashboard',
+  );
+  const parts = (dashboard?.Properties?.DashboardBody as { 'Fn::Join'?: [string, unknown[]] })?.[
+    'Fn::Join'
+  ]?.[1];
+  if (!parts) throw new Error('the stack has no dashboard with a joined body');
+  // References sit inside JSON strings (log group names, ARNs, the region): a placeholder keeps it valid.
+  const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'reference')).join('')) as {
+    start: string;
+    widgets: { type: string }[];
+  };
+  const range = /^-PT(\d+)H$/.exec(body.start);
+  if (!range) throw new Error(`unexpected dashboard range ${body.start}`);
+  return {
+    logQueryWidgets: body.widgets.filter((widget) => widget.type === 'log').length,
+    rangeHours: Number(range[1]),
+  };
+}
+
 const outdir = process.argv[2];
 if (!outdir) throw new Error('usage: synth-stack.ts <outdir>');
 const one = synthesize(1, outdir, true);
@@ -117,6 +139,7 @@ const facts: StackFacts = {
   logRetentionDays: logRetentionDays(one.template, one.stack, 'probe'),
   resultsRetentionDays: retention.results,
   accessLogRetentionDays: retention.accessLogs,
+  dashboard: dashboardFacts(one.template),
   outdir,
 };
 writeFileSync(join(outdir, FACTS_FILE), JSON.stringify(facts, null, 2));

@@ -2,6 +2,9 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** Where Athena writes query results (the workgroup enforces it); expired after a few days. */
+export const QUERY_RESULTS_PREFIX = 'athena-results/';
+
 export interface EvidenceBucketProps {
   /** Days a probe result (with its evidence) is kept under `results/`. */
   readonly resultsRetentionDays: number;
@@ -10,6 +13,12 @@ export interface EvidenceBucketProps {
    * @default 30
    */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Days Athena's query results under `athena-results/` are kept: they are copies of what
+   * `results/` holds, kept only to be downloaded after a query.
+   * @default 7
+   */
+  readonly queryResultsRetentionDays?: number;
   /**
    * Days the server access logs are kept.
    * @default 90
@@ -24,7 +33,8 @@ export interface EvidenceBucketProps {
 
 /**
  * The monitor's memory: results, state, incidents and postmortems in one bucket (layout in
- * `lambda/core/storage-layout.ts`), with its server access logs in a second one.
+ * `lambda/core/storage-layout.ts`), Athena's query results under `athena-results/`, with its
+ * server access logs in a second one.
  *
  * SSE-S3 rather than KMS: the objects hold redacted evidence, never secrets, and a customer key
  * would add a KMS request to every probe PUT and every state read for no reader we need to keep out.
@@ -61,6 +71,13 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsBucket: accessLogs,
       lifecycleRules: [
         { id: 'expire-results', prefix: 'results/', expiration: Duration.days(props.resultsRetentionDays) },
+        {
+          id: 'expire-query-results',
+          prefix: QUERY_RESULTS_PREFIX,
+          expiration: Duration.days(props.queryResultsRetentionDays ?? 7),
+          // Nothing overwrites query results: their versions need no 30 days of history.
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         {
           id: 'expire-old-versions',
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),

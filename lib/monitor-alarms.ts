@@ -9,18 +9,18 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { vendorMetric } from './vendor-metrics.ts';
 
 export interface MonitorAlarmsProps {
-  /** Vendors whose probe results must keep arriving. */
-  readonly vendorIds: readonly string[];
+  /** Each vendor's schedule group, by vendor id: Scheduler must keep invoking the probe for each. */
+  readonly scheduleGroups: Readonly<Record<string, IScheduleGroup>>;
   /** Minutes between two probes of the same vendor. */
   readonly everyMinutes: number;
   /**
-   * Schedule periods without a stored result before the dead-man switch fires.
+   * Schedule periods without an invocation before a vendor's dead-man switch fires.
    * @default 3
    */
   readonly missedProbes?: number;
@@ -38,9 +38,15 @@ export interface MonitorAlarmsProps {
 }
 
 /**
- * Pages when the monitor itself stops: a vendor without probe results (dead-man switch), a
- * function failing or throttled, a dead-letter queue holding a message. A monitor that fails
- * quietly looks exactly like vendors that are all healthy.
+ * Pages when the monitor itself stops, since a monitor that fails quietly looks exactly like vendors
+ * that are all healthy. A vendor stops getting results in one of two ways, and both page:
+ * - its schedule stops invoking the probe (disabled, deleted, Scheduler trouble): the vendor's
+ *   dead-man switch, on the free AWS/Scheduler invocation count of the vendor's own schedule group;
+ * - an invocation does not end in a stored result: Scheduler gives up delivering it (its dead-letter
+ *   queue), Lambda throttles or drops it (throttles, the probe's dead-letter queue) or the probe
+ *   fails (errors). Those alarms are per function, not per vendor: the dashboard's function failures
+ *   table shows which vendor failed when the error names it.
+ * The state function has the same errors, throttles and dead-letter alarms.
  */
 export class MonitorAlarms extends Construct {
   private readonly pagerAction: SnsAction;
@@ -52,17 +58,17 @@ export class MonitorAlarms extends Construct {
     const period = props.period ?? Duration.minutes(5);
     const missedProbes = props.missedProbes ?? 3;
 
-    for (const vendorId of props.vendorIds) {
-      const probesCompleted = vendorMetric('ProbeCompleted', vendorId, {
+    for (const [vendorId, group] of Object.entries(props.scheduleGroups)) {
+      const invocations = group.metricAttempts({
         statistic: Stats.SUM,
         period: Duration.minutes(props.everyMinutes),
       });
-      this.page(`${vendorId}-no-probe-results`, probesCompleted, {
-        alarmDescription: `No probe result stored for ${vendorId} in ${missedProbes} schedule periods: the monitor is blind to it.`,
+      this.page(`${vendorId}-schedule-stopped`, invocations, {
+        alarmDescription: `Scheduler has not invoked the probe for ${vendorId} in ${missedProbes} schedule periods: the monitor is blind to it. Check that its schedule exists and is enabled.`,
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
         threshold: 1,
         evaluationPeriods: missedProbes,
-        // Nothing emitted is exactly what a dead-man switch watches for.
+        // Nothing published is exactly what a dead-man switch watches for.
         treatMissingData: TreatMissingData.BREACHING,
       });
     }

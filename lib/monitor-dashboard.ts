@@ -6,16 +6,35 @@ import {
   type IAlarm,
   type IMetric,
   type IWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
+  MathExpression,
   Stats,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { vendorMetric } from './vendor-metrics.ts';
+import { METRIC } from '../lambda/handlers/telemetry.ts';
+import {
+  FUNCTION_FAILURES_QUERY,
+  INCIDENTS_BY_VENDOR_QUERY,
+  VENDORS_SUMMARY_QUERY,
+  vendorLatencyQuery,
+  vendorOutcomesQuery,
+} from './monitor-log-queries.ts';
+import { monitorMetric } from './monitor-metrics.ts';
 
 export interface MonitorDashboardProps {
-  /** One row of graphs per vendor. */
-  readonly vendorIds: readonly string[];
+  /** Each vendor's schedule group, by vendor id: one row of graphs per vendor, in this order. */
+  readonly scheduleGroups: Readonly<Record<string, IScheduleGroup>>;
+  /** Minutes between two probes of the same vendor. */
+  readonly everyMinutes: number;
+  /** The probe's log group: one `result stored` line per result, indexed on the vendor. */
+  readonly resultLogs: ILogGroup;
+  /** The state function's log group: one `incident event` line per incident event. */
+  readonly incidentLogs: ILogGroup;
   /** The monitor's functions, keyed by the name their series carry. */
   readonly functions: Readonly<Record<string, IFunction>>;
   /** The dead-letter queues, keyed by the name their series carry. */
@@ -23,18 +42,24 @@ export interface MonitorDashboardProps {
   /** Shown on top, so a glance tells whether anything pages. */
   readonly alarms: readonly IAlarm[];
   /**
-   * Time range the dashboard opens with.
+   * Time range the dashboard opens with; the Logs Insights widgets scan, and bill, that much log.
    * @default Duration.hours(12)
    */
   readonly defaultInterval?: Duration;
 }
 
 const FULL_WIDTH = 24;
+const HALF = FULL_WIDTH / 2;
 const THIRD = FULL_WIDTH / 3;
+/** Results per point of a vendor's graphs, so a p95 has a few samples to come from. */
+const RESULTS_PER_BIN = 5;
 
 /**
- * One page for the vendors and the monitor: per vendor API latency, probes and findings, open
- * incident; then the functions' errors and durations and the dead-letter queues' depth.
+ * One page for the vendors and the monitor. Per-vendor figures come from Logs Insights over the
+ * handlers' log lines (monitor-log-queries.ts), which cost per GB scanned when viewed instead of a
+ * custom metric per vendor every month; the metrics graphed are AWS's own or the handlers' few
+ * deployment-wide ones. Top down: alarms; every vendor at a glance; deployment-wide probes, open
+ * incidents and Scheduler invocations; a row per vendor; the functions and dead-letter queues.
  */
 export class MonitorDashboard extends Construct {
   /** Opens the dashboard in the CloudWatch console. */
@@ -42,12 +67,43 @@ export class MonitorDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitorDashboardProps) {
     super(scope, id);
+    const vendors = Object.entries(props.scheduleGroups);
     const functions = Object.entries(props.functions);
+    const binMinutes = RESULTS_PER_BIN * props.everyMinutes;
+    const resultLogs = [props.resultLogs.logGroupName];
     const dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: props.defaultInterval ?? Duration.hours(12),
       widgets: [
         [new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: FULL_WIDTH })],
-        ...props.vendorIds.map(vendorRow),
+        [
+          logTable(
+            'Vendors: probes, findings, API p95 (ms), last cause and result',
+            resultLogs,
+            VENDORS_SUMMARY_QUERY,
+            2 * THIRD,
+          ),
+          logTable(
+            'Incidents: latest event per vendor (open unless resolved)',
+            [props.incidentLogs.logGroupName],
+            INCIDENTS_BY_VENDOR_QUERY,
+            THIRD,
+          ),
+        ],
+        [
+          graph('Probes and findings, all vendors', [
+            monitorMetric(METRIC.probeCompleted, { statistic: Stats.SUM, label: 'probes' }),
+            monitorMetric(METRIC.finding, { statistic: Stats.SUM, label: 'findings' }),
+          ]),
+          graph('Open incidents, all vendors', [openIncidents(vendors.length)]),
+          graph(
+            'Probe invocations by Scheduler',
+            vendors.map(([vendorId, group]) => group.metricAttempts({ label: vendorId })),
+          ),
+        ],
+        ...vendors.map(([vendorId]) => [
+          logGraph(`${vendorId}: API latency (ms)`, resultLogs, vendorLatencyQuery(vendorId, binMinutes)),
+          logGraph(`${vendorId}: probes and findings`, resultLogs, vendorOutcomesQuery(vendorId, binMinutes)),
+        ]),
         [
           graph(
             'Function errors',
@@ -64,28 +120,53 @@ export class MonitorDashboard extends Construct {
             ),
           ),
         ],
+        [
+          logTable(
+            'Function failures, latest first',
+            [props.resultLogs.logGroupName, props.incidentLogs.logGroupName],
+            FUNCTION_FAILURES_QUERY,
+            FULL_WIDTH,
+          ),
+        ],
       ],
     });
     this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${dashboard.dashboardName}`;
   }
 }
 
-function vendorRow(vendorId: string): IWidget[] {
-  return [
-    graph(`${vendorId}: API latency (ms)`, [
-      vendorMetric('ApiLatency', vendorId, { statistic: Stats.p(50), label: 'p50' }),
-      vendorMetric('ApiLatency', vendorId, { statistic: Stats.p(95), label: 'p95' }),
-    ]),
-    graph(`${vendorId}: probes and findings`, [
-      vendorMetric('ProbeCompleted', vendorId, { statistic: Stats.SUM, label: 'probes' }),
-      vendorMetric('Finding', vendorId, { statistic: Stats.SUM, label: 'findings' }),
-    ]),
-    graph(`${vendorId}: open incident`, [
-      vendorMetric('OpenIncidents', vendorId, { statistic: Stats.MAXIMUM, label: 'open' }),
-    ]),
-  ];
+/**
+ * Every applied result reports 1 when its vendor has an incident open and 0 otherwise, with no vendor
+ * dimension. Vendors report equally often, so the average is the share of vendors with one open; times
+ * the vendor count, that share is the number of open incidents.
+ */
+function openIncidents(vendorCount: number): IMetric {
+  return new MathExpression({
+    expression: `share * ${vendorCount}`,
+    usingMetrics: { share: monitorMetric(METRIC.openIncidents, { statistic: Stats.AVERAGE }) },
+    label: 'open incidents',
+  });
 }
 
 function graph(title: string, metrics: IMetric[]): GraphWidget {
   return new GraphWidget({ title, left: metrics, width: THIRD });
+}
+
+function logGraph(title: string, logGroupNames: string[], queryLines: string[]): IWidget {
+  return new LogQueryWidget({
+    title,
+    logGroupNames,
+    queryLines,
+    view: LogQueryVisualizationType.LINE,
+    width: HALF,
+  });
+}
+
+function logTable(title: string, logGroupNames: string[], queryLines: string[], width: number): IWidget {
+  return new LogQueryWidget({
+    title,
+    logGroupNames,
+    queryLines,
+    view: LogQueryVisualizationType.TABLE,
+    width,
+  });
 }

@@ -7,6 +7,7 @@ import type { VendorConfig } from '../lambda/config/profiles.ts';
 import { cycleBudgetMs } from '../lambda/probe/probe-vendor.ts';
 import type { DeployConfig } from './deploy-config.ts';
 import { MonitorFunction } from './monitor-function.ts';
+import { VENDOR_FIELD } from './monitor-log-queries.ts';
 
 export interface ProbeFunctionProps {
   /** The config the function probes by; its secret references decide what it may read. */
@@ -30,6 +31,8 @@ export class ProbeFunction extends MonitorFunction {
       // The next scheduled cycle is the retry: a late probe would only report stale timings.
       retryAttempts: 0,
       maxEventAge: Duration.minutes(props.deployConfig.config.schedule.everyMinutes),
+      // The dashboard's per-vendor widgets filter on it: indexed, each scans its vendor's lines only.
+      indexedLogFields: [VENDOR_FIELD],
     });
     this.allowObjects(props.bucket, { write: ['results/'] });
     const secrets = referencedSecrets(this, props.deployConfig.config.vendors);
@@ -49,8 +52,9 @@ export class ProbeFunction extends MonitorFunction {
 const RUN_OVERHEAD_SECONDS = 30;
 
 /**
- * 60 s by default: the slowest cycle (2 × checkMs + retryDelayMs, 22 s with default timeouts) plus
- * overhead; longer when a vendor's timeouts are raised, up to Lambda's 15 minutes.
+ * The slowest vendor's cycle (3 × checkMs + retryDelayMs + confirmAfterMs: 52 s with default timeouts)
+ * plus overhead, so 82 s by default; longer when a vendor's timeouts are raised, up to Lambda's 15
+ * minutes. Only failing cycles run that long, and Lambda bills the time used, not the timeout.
  */
 function probeTimeout(vendors: readonly VendorConfig[]): Duration {
   const slowestCycle = Math.max(...vendors.map((vendor) => Math.ceil(cycleBudgetMs(vendor) / 1000)));

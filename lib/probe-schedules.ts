@@ -1,7 +1,13 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  type IScheduleGroup,
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -21,35 +27,45 @@ export interface ProbeSchedulesProps {
 }
 
 /**
- * EventBridge Scheduler schedules, one per vendor, in their own group. Exact times (no flexible
- * window): the dead-man alarms count on a result every period. Invocations Lambda refuses are
- * retried for at most one period, then parked in a dead-letter queue.
+ * EventBridge Scheduler schedules, one per vendor, each in its own schedule group: Scheduler
+ * publishes its free AWS/Scheduler metrics per group, which gives every vendor a dead-man signal
+ * without a custom metric. Exact times (no flexible window): the alarms count on an invocation every
+ * period. Invocations Lambda refuses are retried for at most one period, then parked in a dead-letter
+ * queue.
  */
 export class ProbeSchedules extends Construct {
   /** Where invocations Scheduler could not deliver end up. */
   readonly deadLetterQueue: DeadLetterQueue;
+  /** Each vendor's schedule group, by vendor id: its metrics are that vendor's probe invocations. */
+  readonly groupsByVendor: Readonly<Record<string, IScheduleGroup>>;
 
   constructor(scope: Construct, id: string, props: ProbeSchedulesProps) {
     super(scope, id);
-    const group = new ScheduleGroup(this, 'Group');
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
-    // One role for every schedule, assumable only by Scheduler on behalf of this group; the target
+    this.groupsByVendor = Object.fromEntries(
+      props.vendorIds.map((vendorId) => [
+        vendorId,
+        // Destroyed with the stack or when its vendor leaves the config: it holds only that schedule.
+        new ScheduleGroup(this, `Group-${vendorId}`, { removalPolicy: RemovalPolicy.DESTROY }),
+      ]),
+    );
+    // One role for every schedule, assumable only by Scheduler on behalf of these groups; the target
     // adds lambda:InvokeFunction on the probe and sqs:SendMessage on the dead-letter queue.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
           StringEquals: {
             'aws:SourceAccount': Stack.of(this).account,
-            'aws:SourceArn': group.scheduleGroupArn,
+            'aws:SourceArn': Object.values(this.groupsByVendor).map((group) => group.scheduleGroupArn),
           },
         },
       }),
     });
     const unit = props.everyMinutes === 1 ? 'minute' : 'minutes';
 
-    for (const vendorId of props.vendorIds) {
+    for (const [vendorId, scheduleGroup] of Object.entries(this.groupsByVendor)) {
       new Schedule(this, `Probe-${vendorId}`, {
-        scheduleGroup: group,
+        scheduleGroup,
         description: `vendorwatch: probes ${vendorId} every ${props.everyMinutes} ${unit}`,
         schedule: ScheduleExpression.rate(Duration.minutes(props.everyMinutes)),
         target: new LambdaInvoke(props.probe, {

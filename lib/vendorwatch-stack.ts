@@ -9,6 +9,7 @@ import { MonitorDashboard } from './monitor-dashboard.ts';
 import { NotificationTopics } from './notification-topics.ts';
 import { ProbeFunction } from './probe-function.ts';
 import { ProbeSchedules } from './probe-schedules.ts';
+import { ResultsQueries } from './results-queries.ts';
 import { ResultsTable } from './results-table.ts';
 import { StateFunction } from './state-function.ts';
 
@@ -54,6 +55,7 @@ export class VendorwatchStack extends Stack {
       vendorIds,
       retentionDays: config.storage.resultsRetentionDays,
     });
+    const queries = new ResultsQueries(this, 'Queries', { table, bucket });
 
     const functions = { probe: probe.lambdaFunction, state: state.lambdaFunction };
     const deadLetterQueues = {
@@ -62,14 +64,17 @@ export class VendorwatchStack extends Stack {
       'schedule-deliveries': schedules.deadLetterQueue,
     };
     const { alarms } = new MonitorAlarms(this, 'Alarms', {
-      vendorIds,
+      scheduleGroups: schedules.groupsByVendor,
       everyMinutes: config.schedule.everyMinutes,
       functions,
       deadLetterQueues,
       pager: topics.pager,
     });
     const dashboard = new MonitorDashboard(this, 'Dashboard', {
-      vendorIds,
+      scheduleGroups: schedules.groupsByVendor,
+      everyMinutes: config.schedule.everyMinutes,
+      resultLogs: probe.logGroup,
+      incidentLogs: state.logGroup,
       functions,
       deadLetterQueues,
       alarms,
@@ -82,6 +87,10 @@ export class VendorwatchStack extends Stack {
     new CfnOutput(this, 'ResultsTable', {
       value: `${table.databaseName}.${table.tableName}`,
       description: 'Athena: SELECT * FROM <this> WHERE vendor = ... AND day >= ...',
+    });
+    new CfnOutput(this, 'AthenaWorkGroup', {
+      value: queries.workGroup.ref,
+      description: 'Run queries here: it holds the postmortem queries and bounds what they scan and keep',
     });
     new CfnOutput(this, 'SubscribeHint', {
       description: 'Add a webhook (or chat/pager integration) that only gets P1 and P2 events',

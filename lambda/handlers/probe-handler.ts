@@ -9,6 +9,7 @@ import { resolveCredentials } from '../monitor/credentials.ts';
 import { storeResult } from '../monitor/result-store.ts';
 import { cycleBudgetMs, probeVendor } from '../probe/probe-vendor.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { LOG_MESSAGE, METRIC, type ResultStoredLog } from './telemetry.ts';
 
 export interface ProbeEvent {
   vendorId: string;
@@ -37,12 +38,18 @@ export function probeHandler(runtime: Runtime, secrets: SecretsManagerSecretSour
     const key = await storeResult(store, result);
 
     const { severity, cause } = result.verdict;
-    metrics.addDimension('vendor', vendor.id);
-    metrics.addMetric('ProbeCompleted', MetricUnit.Count, 1);
-    metrics.addMetric('Finding', MetricUnit.Count, severity ? 1 : 0);
-    const api = result.checks.find((check) => check.name === 'api');
-    if (api?.latencyMs != null) metrics.addMetric('ApiLatency', MetricUnit.Milliseconds, api.latencyMs);
-    logger.info('result stored', { vendor: vendor.id, key, severity, cause, durationMs: result.durationMs });
+    // Summed over vendors (see telemetry.ts); the log line below is what the dashboard reads per vendor.
+    metrics.addMetric(METRIC.probeCompleted, MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.finding, MetricUnit.Count, severity ? 1 : 0);
+    const line: ResultStoredLog = {
+      vendor: vendor.id,
+      key,
+      severity: severity ?? undefined,
+      cause,
+      durationMs: result.durationMs,
+      apiLatencyMs: result.checks.find((check) => check.name === 'api')?.latencyMs ?? undefined,
+    };
+    logger.info(LOG_MESSAGE.resultStored, line);
     return { key, severity, cause };
   };
 }

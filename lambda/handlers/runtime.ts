@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import type { Config } from '../config/load-config.ts';
+import { SERVICE } from './telemetry.ts';
 
 /** Read once per cold start; a missing setting fails the init loudly rather than every invocation quietly. */
 export function requireEnv(name: string): string {
@@ -10,8 +11,6 @@ export function requireEnv(name: string): string {
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 }
-
-export const SERVICE = 'vendorwatch';
 
 /** What both functions share: the config inlined at bundle time, the bucket, a logger and metrics. */
 export interface Runtime {

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
@@ -9,6 +10,7 @@ import { readResult } from '../monitor/result-store.ts';
 import { applyResult } from '../monitor/vendor-monitor.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import { createRuntime, type Runtime, requireEnv } from './runtime.ts';
+import { type IncidentEventLog, LOG_MESSAGE, METRIC } from './telemetry.ts';
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
 const objectKey = (encoded: string): string => decodeURIComponent(encoded.replace(/\+/g, ' '));
@@ -30,17 +32,16 @@ export function stateHandler(runtime: Runtime, notifier: Notifier) {
       // Throws when delivery fails: Lambda retries the event, the duplicate result changes nothing,
       // and the retry delivers what is still pending in the state's outbox.
       const { changes, incidentOpen } = await applyResult({ store, notifier, config }, result, key);
-      // One event can carry several vendors' results: each gauge is flushed with its own dimension.
-      const gauge = metrics.singleMetric();
-      gauge.addDimension('vendor', result.vendor);
-      gauge.addMetric('OpenIncidents', MetricUnit.Count, incidentOpen ? 1 : 0);
+      // One value per result, no vendor dimension: the dashboard turns their average into a count.
+      metrics.addMetric(METRIC.openIncidents, MetricUnit.Count, incidentOpen ? 1 : 0);
       for (const change of changes) {
-        logger.info('incident event', {
+        const line: IncidentEventLog = {
           vendor: result.vendor,
           incidentId: change.incident.id,
           event: change.event,
           severity: change.incident.severity,
-        });
+        };
+        logger.info(LOG_MESSAGE.incidentEvent, line);
       }
     }
   };
@@ -51,4 +52,6 @@ const notifier = new SnsNotifier(new SNSClient({}), {
   pager: requireEnv('PAGER_TOPIC_ARN'),
   'status-page': requireEnv('STATUS_PAGE_TOPIC_ARN'),
 });
-export const handler = middy(stateHandler(runtime, notifier)).use(injectLambdaContext(runtime.logger));
+export const handler = middy(stateHandler(runtime, notifier))
+  .use(injectLambdaContext(runtime.logger))
+  .use(logMetrics(runtime.metrics));

@@ -48,12 +48,19 @@ describe('EvidenceBucket', () => {
     synth.template.resourcePropertiesCountIs('AWS::S3::BucketPolicy', bucketPolicyDenyingPlainHttp, 2);
   });
 
-  it('expires results after the configured retention, old versions after 30 days, and stale uploads', () => {
+  it('expires results after the configured retention, query results after 7 days, old versions after 30 days, and stale uploads', () => {
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: [
           { Id: 'expire-results', Prefix: 'results/', ExpirationInDays: 90, Status: 'Enabled' },
+          {
+            Id: 'expire-query-results',
+            Prefix: 'athena-results/',
+            ExpirationInDays: 7,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            Status: 'Enabled',
+          },
           {
             Id: 'expire-old-versions',
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },

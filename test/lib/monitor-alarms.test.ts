@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logicalIdOf, synthesizeOnce } from './synthesized.ts';
+import { logicalIdOf, scheduleGroupNameOf, synthesizeOnce } from './synthesized.ts';
 
 const synth = synthesizeOnce();
 
@@ -16,15 +16,13 @@ const ref = (type: string, prefix: string) => ({ Ref: logicalIdOf(synth.template
 
 describe('MonitorAlarms', () => {
   it.each(['miro', 'ideogram', 'billing'])(
-    'pages when %s has no probe result for three schedule periods',
+    'pages when Scheduler has not invoked the probe for %s in three schedule periods',
     (vendor) => {
-      expect(alarmNamed(`${vendor}-no-probe-results`)).toMatchObject({
-        Namespace: 'vendorwatch',
-        MetricName: 'ProbeCompleted',
-        Dimensions: [
-          { Name: 'service', Value: 'vendorwatch' },
-          { Name: 'vendor', Value: vendor },
-        ],
+      expect(alarmNamed(`${vendor}-schedule-stopped`)).toMatchObject({
+        Namespace: 'AWS/Scheduler',
+        MetricName: 'InvocationAttemptCount',
+        // The vendor's own group: Scheduler's free metrics are per group, so this one is the vendor's.
+        Dimensions: [{ Name: 'ScheduleGroup', Value: scheduleGroupNameOf(synth.template, vendor) }],
         Statistic: 'Sum',
         Period: 60,
         EvaluationPeriods: 3,
@@ -34,6 +32,13 @@ describe('MonitorAlarms', () => {
       });
     },
   );
+
+  it('adds no custom metric per vendor: no alarm watches a metric with a vendor dimension', () => {
+    for (const alarm of alarms()) {
+      expect(alarm.Namespace).toMatch(/^AWS\//);
+      expect(JSON.stringify(alarm.Dimensions)).not.toContain('"vendor"');
+    }
+  });
 
   it.each([
     ['probe-errors', 'Errors', 'ProbeFunction'],

@@ -49,7 +49,7 @@ describe('ProbeFunction', () => {
     ]);
   });
 
-  it('grants each referenced secret once: names and partial ARNs by their suffix pattern, complete ARNs exactly', () => {
+  it('grants each referenced secret once, also one that several vendors share with a field each: names and partial ARNs by their suffix pattern, complete ARNs exactly', () => {
     const secrets = statementsOf(synth.template, 'ProbeRole').find(
       (statement) => statement.Action === 'secretsmanager:GetSecretValue',
     );
@@ -83,8 +83,8 @@ describe('ProbeFunction', () => {
     ]);
   });
 
-  it('outlasts the slowest vendor cycle: acme’s 2 × 40 s checks + 2 s retry delay, plus 30 s for the rest', () => {
-    expect(probeFunction().Properties.Timeout).toBe(112);
+  it('outlasts the slowest vendor cycle: acme’s 3 × 40 s checks + 2 s retry + 20 s confirmation, plus 30 s for the rest', () => {
+    expect(probeFunction().Properties.Timeout).toBe(172);
   });
 
   it('knows the bucket it writes to', () => {

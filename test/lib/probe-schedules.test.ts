@@ -1,39 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_CONFIG, logicalIdOf, statementsOf, synthesizeOnce } from './synthesized.ts';
+import {
+  CUSTOM_CONFIG,
+  logicalIdOf,
+  scheduleGroupNameOf,
+  statementsOf,
+  synthesizeOnce,
+} from './synthesized.ts';
 
 const synth = synthesizeOnce({ configFile: CUSTOM_CONFIG });
+/** The custom config's vendors, in order. */
+const VENDORS = ['miro', 'miro-eu', 'ideogram', 'acme', 'billing'];
+
+/** The logical id of the schedule group the vendor's schedule is in. */
+function groupIdOf(vendorId: string): string {
+  const groups = synth.template.findResources('AWS::Scheduler::ScheduleGroup', {
+    Properties: { Name: scheduleGroupNameOf(synth.template, vendorId) },
+  });
+  expect(Object.keys(groups), vendorId).toHaveLength(1);
+  return Object.keys(groups)[0]!;
+}
 const arnOf = (type: string, prefix: string) => ({
   'Fn::GetAtt': [logicalIdOf(synth.template, type, prefix), 'Arn'],
 });
 
 describe('ProbeSchedules', () => {
   it('schedules each vendor at the configured rate, exactly on time, with its vendor id as input', () => {
-    const group = synth.template.findResources('AWS::Scheduler::ScheduleGroup')[
-      logicalIdOf(synth.template, 'AWS::Scheduler::ScheduleGroup', 'SchedulesGroup')
-    ]!;
     const schedules = Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).map(
       (resource) => resource.Properties,
     );
 
-    expect(schedules.map((schedule) => JSON.parse(schedule.Target.Input))).toEqual([
-      { vendorId: 'miro' },
-      { vendorId: 'miro-eu' },
-      { vendorId: 'ideogram' },
-      { vendorId: 'acme' },
-      { vendorId: 'billing' },
-    ]);
+    expect(schedules.map((schedule) => JSON.parse(schedule.Target.Input))).toEqual(
+      VENDORS.map((vendorId) => ({ vendorId })),
+    );
     for (const schedule of schedules) {
       expect(schedule).toMatchObject({
         ScheduleExpression: 'rate(5 minutes)',
         FlexibleTimeWindow: { Mode: 'OFF' },
         State: 'ENABLED',
-        GroupName: group.Properties.Name,
         Target: {
           Arn: arnOf('AWS::Lambda::Function', 'ProbeFunction'),
           RoleArn: arnOf('AWS::IAM::Role', 'SchedulesRole'),
         },
       });
     }
+  });
+
+  it('puts each vendor’s schedule in a group of its own, deleted with the stack, for per-vendor Scheduler metrics', () => {
+    const groups = synth.template.findResources('AWS::Scheduler::ScheduleGroup');
+
+    expect(Object.keys(groups)).toHaveLength(VENDORS.length);
+    expect(new Set(VENDORS.map(groupIdOf)).size).toBe(VENDORS.length);
+    for (const vendorId of VENDORS) expect(groups[groupIdOf(vendorId)]!.DeletionPolicy).toBe('Delete');
   });
 
   it('retries a refused invocation for at most one period, then parks it in its own dead-letter queue', () => {
@@ -48,7 +65,7 @@ describe('ProbeSchedules', () => {
     }
   });
 
-  it('uses a role only Scheduler can assume for this group, allowed to invoke the probe and nothing else', () => {
+  it('uses a role only Scheduler can assume for these groups, allowed to invoke the probe and nothing else', () => {
     const role =
       synth.template.findResources('AWS::IAM::Role')[
         logicalIdOf(synth.template, 'AWS::IAM::Role', 'SchedulesRole')
@@ -62,7 +79,7 @@ describe('ProbeSchedules', () => {
         Condition: {
           StringEquals: {
             'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-            'aws:SourceArn': arnOf('AWS::Scheduler::ScheduleGroup', 'SchedulesGroup'),
+            'aws:SourceArn': VENDORS.map((vendorId) => ({ 'Fn::GetAtt': [groupIdOf(vendorId), 'Arn'] })),
           },
         },
       },

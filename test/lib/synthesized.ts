@@ -12,7 +12,10 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(`../../${path}`
 
 /** The config `cdk synth` falls back to: three vendors, names as secret references, 1-minute cadence. */
 export const EXAMPLE_CONFIG = fromRoot('examples/aws.config.json');
-/** Five vendors at a 5-minute cadence, secrets referenced by name, complete ARN, partial ARN and shared. */
+/**
+ * Five vendors at a 5-minute cadence, secrets referenced by name, complete ARN and partial ARN; miro and
+ * miro-eu share one secret, a field each.
+ */
 export const CUSTOM_CONFIG = fromRoot('test/lib/fixtures/custom.config.json');
 
 /** The feature flags `cdk synth` applies, so the tests see the template the CLI produces. */
@@ -70,6 +73,16 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   if (ids.length !== 1)
     throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
   return ids[0]!;
+}
+
+/** The name of the schedule group holding the schedule that probes `vendorId`. */
+export function scheduleGroupNameOf(template: Template, vendorId: string): string {
+  const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter(
+    ({ Properties }) => JSON.parse(Properties.Target.Input).vendorId === vendorId,
+  );
+  if (schedules.length !== 1)
+    throw new Error(`expected one schedule for ${vendorId}, found ${schedules.length}`);
+  return schedules[0]!.Properties.GroupName;
 }
 
 export interface PolicyStatementJson {

@@ -94,11 +94,12 @@ describe('VendorwatchStack', () => {
     expect(bundles.some((bundle) => bundle.includes(PLANTED_SECRET))).toBe(false);
   });
 
-  it('outputs the bucket, both topics, the dashboard and how to subscribe', () => {
+  it('outputs the bucket, both topics, the dashboard, the Athena workgroup and table, and how to subscribe', () => {
     const outputs = synth.template.toJSON().Outputs;
 
     expect(Object.keys(outputs).sort()).toEqual(
       [
+        'AthenaWorkGroup',
         'DashboardUrl',
         'EvidenceBucketName',
         'PagerTopicArn',
