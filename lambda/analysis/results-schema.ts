@@ -140,20 +140,17 @@ function hiveDdlType(type: FieldType): string {
 }
 
 /**
- * The Athena DDL the local table implies (what the Glue table must declare), for docs and review.
- * Projection mirrors lib/results-table.ts: vendors from config, days over the retention window.
+ * The Glue table's parameters for partition projection: vendors from config, days over the
+ * retention window, hours `00`–`23`, and the key layout each partition is read from (the key's
+ * `date=` is the `day` column). `location` is the table location, ending in `/`.
  */
-export function athenaDdl(
-  bucket = 'BUCKET',
-  vendorIds = 'miro,ideogram,billing',
-  retentionDays = 90,
-): string {
-  const location = `s3://${bucket}/results/`;
-  const columns = DATA_COLUMNS.map(
-    (column) =>
-      `  \`${column.name}\` ${hiveDdlType(column.type)}${column.comment ? ` COMMENT '${column.comment}'` : ''}`,
-  );
-  const properties = {
+export function projectionProperties(
+  location: string,
+  vendorIds: string,
+  retentionDays: number,
+): Record<string, string> {
+  const template = PARTITION_COLUMNS.map((column) => `${column.pathKey}=\${${column.name}}`).join('/');
+  return {
     'projection.enabled': 'true',
     'projection.vendor.type': 'enum',
     'projection.vendor.values': vendorIds,
@@ -165,8 +162,25 @@ export function athenaDdl(
     'projection.hour.type': 'integer',
     'projection.hour.range': '0,23',
     'projection.hour.digits': '2',
-    'storage.location.template': `${location}vendor=\${vendor}/date=\${day}/hour=\${hour}/`,
+    'storage.location.template': `${location}${template}/`,
   };
+}
+
+/**
+ * The Athena DDL the local table implies (what the Glue table must declare), for docs and review.
+ * lib/results-table.ts declares the same columns and projection from the same definitions.
+ */
+export function athenaDdl(
+  bucket = 'BUCKET',
+  vendorIds = 'miro,ideogram,billing',
+  retentionDays = 90,
+): string {
+  const location = `s3://${bucket}/results/`;
+  const columns = DATA_COLUMNS.map(
+    (column) =>
+      `  \`${column.name}\` ${hiveDdlType(column.type)}${column.comment ? ` COMMENT '${column.comment}'` : ''}`,
+  );
+  const properties = projectionProperties(location, vendorIds, retentionDays);
   return [
     `CREATE EXTERNAL TABLE ${RESULTS_TABLE} (`,
     columns.join(',\n'),
