@@ -1,6 +1,6 @@
 import { CAUSE_SPECS } from './causes.ts';
 import type { IncidentChange } from './incident-state.ts';
-import type { Notification, Topic } from './notification.ts';
+import type { IncidentEvent, Notification, PublicIncidentEvent, Topic } from './notification.ts';
 
 const SUBJECT_LIMIT = 99;
 const EVENT_WORDS: Record<string, string> = {
@@ -92,6 +92,17 @@ function statusPageText(change: IncidentChange, vendorName: string): string {
   ].join('\n');
 }
 
+function publicEvent({
+  cause,
+  side,
+  summary,
+  action,
+  evidenceKey,
+  ...lifecycle
+}: IncidentEvent): PublicIncidentEvent {
+  return lifecycle;
+}
+
 export interface RenderOptions {
   vendorName: string;
   reminderMinutes: number;
@@ -142,8 +153,8 @@ export function render(change: IncidentChange, options: RenderOptions): Notifica
             `${options.vendorName} integration: ${incident.status === 'RESOLVED' ? 'resolved' : 'degraded'}`,
           ),
           text: statusPageText(change, options.vendorName),
-          // External subscribers get the same machine shape without our internal words.
-          event: { ...event, summary: '', action: '', evidenceKey: null },
+          // No cause, side, summary, action or evidence key: the status page speaks to customers.
+          event: publicEvent(event),
           attributes,
         },
   );

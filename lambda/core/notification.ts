@@ -32,11 +32,26 @@ export interface IncidentEvent {
   dedupKey: string;
 }
 
+/** What the status page's machine subscribers get: the incident's lifecycle, none of our internal words. */
+export type PublicIncidentEvent = Pick<
+  IncidentEvent,
+  | 'event'
+  | 'vendor'
+  | 'incidentId'
+  | 'severity'
+  | 'previousSeverity'
+  | 'status'
+  | 'at'
+  | 'openedAt'
+  | 'resolvedAt'
+  | 'dedupKey'
+>;
+
 /** One message for one topic, rendered and ready to publish; also the local outbox file's content. */
 export interface Notification {
   topic: Topic;
   subject: string;
   text: string;
-  event: IncidentEvent;
+  event: IncidentEvent | PublicIncidentEvent;
   attributes: Record<'vendor' | 'severity' | 'status' | 'event' | 'incidentId' | 'dedupKey', string>;
 }

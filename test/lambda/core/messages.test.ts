@@ -186,6 +186,23 @@ describe('render: the pager message (internal template)', () => {
 });
 
 describe('render: the status-page message (external template)', () => {
+  it('gives machine subscribers the lifecycle only: no cause, side, summary, action or evidence key', () => {
+    const { event } = onTopic(render(change('opened', { severity: 'P1' }), OPTIONS), 'status-page');
+
+    expect(Object.keys(event).sort()).toEqual([
+      'at',
+      'dedupKey',
+      'event',
+      'incidentId',
+      'openedAt',
+      'previousSeverity',
+      'resolvedAt',
+      'severity',
+      'status',
+      'vendor',
+    ]);
+  });
+
   it('never carries the cause code, the result key, the summary, the action or the word "ours"', () => {
     fc.assert(
       fc.property(
@@ -213,7 +230,9 @@ describe('render: the status-page message (external template)', () => {
             expect(text).not.toContain(action);
             expect(text).not.toMatch(/\bours\b/i);
           }
-          expect(statusPage.event).toMatchObject({ summary: '', action: '', evidenceKey: null });
+          for (const internal of ['cause', 'side', 'summary', 'action', 'evidenceKey']) {
+            expect(statusPage.event).not.toHaveProperty(internal);
+          }
         },
       ),
       { seed: 11, numRuns: 200 },
