@@ -11,11 +11,17 @@ import {
 import { render } from '../core/messages.ts';
 import type { Notification } from '../core/notification.ts';
 import { draftPostmortem } from '../core/postmortem.ts';
-import { incidentChartKey, incidentKey, postmortemKey, stateKey } from '../core/storage-layout.ts';
+import {
+  incidentChartKey,
+  incidentKey,
+  postmortemKey,
+  resultsPrefix,
+  stateKey,
+} from '../core/storage-layout.ts';
 import type { ProbeResult } from '../core/vocabulary.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import { type ObjectStore, PreconditionFailedError, type StoredObject } from '../ports/object-store.ts';
-import { readResults } from './result-store.ts';
+import { readResult, readResults } from './result-store.ts';
 
 /** Work decided but not yet done: written into the state first, so a crash re-does it, never drops it. */
 interface OutboxItem {
@@ -109,12 +115,34 @@ export interface Applied {
   incidentOpen: boolean;
 }
 
+/** A quiet vendor: healthy, nothing open, nothing failing. Its state is not rewritten cycle after cycle. */
+const isQuiet = (state: VendorState): boolean =>
+  state.healthy === true && state.incident === null && state.failStreak === 0;
+
+/**
+ * A quiet state does not record each healthy result (no write per cycle), so a failing result
+ * delivered late (an S3 event retried minutes after) could pass for news and open an incident after
+ * the fact. The first failing result on a quiet state is checked against the next stored result: if
+ * that one is newer and healthy, this failure is stale news, kept as evidence and not applied.
+ */
+async function isStaleFailure(store: ObjectStore, result: ProbeResult, resultKey: string): Promise<boolean> {
+  if (result.verdict.severity === null) return false;
+  const { document } = await readStateDocument(store, result.vendor);
+  if (!isQuiet(document.state)) return false;
+  for await (const newerKey of store.list(resultsPrefix(result.vendor), resultKey)) {
+    const newer = await readResult(store, newerKey);
+    return newer !== null && newer.verdict.severity === null;
+  }
+  return false;
+}
+
 /** Applies one stored result to its vendor's state, then delivers what that decided. */
 export async function applyResult(
   deps: MonitorDeps,
   result: ProbeResult,
   resultKey: string,
 ): Promise<Applied> {
+  if (await isStaleFailure(deps.store, result, resultKey)) return { changes: [], incidentOpen: false };
   let decided: IncidentChange[] = [];
   const document = await updateState(deps.store, result.vendor, (document) => {
     const { state, changes } = nextState(document.state, result, resultKey, deps.config.policy);
