@@ -1,18 +1,9 @@
 import { z } from 'zod';
+import { EVENT_NAMES } from '../core/notification.ts';
 import { SEVERITIES } from '../core/vocabulary.ts';
 
 export const PROFILE_NAMES = ['miro', 'ideogram', 'generic'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
-
-export const NOTIFICATION_EVENTS = [
-  'opened',
-  'escalated',
-  'deescalated',
-  'identified',
-  'monitoring',
-  'reminder',
-  'resolved',
-] as const;
 
 const SECRET_REFERENCE_RULE =
   'must be a secret reference { "env": NAME } or { "secret": NAME_OR_ARN, "field": KEY }; literal secret values are not allowed';
@@ -135,7 +126,7 @@ const subscriber = z.union(
     z.strictObject({
       email,
       severities: z.array(z.enum(SEVERITIES)).min(1).max(SEVERITIES.length).optional(),
-      events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).max(NOTIFICATION_EVENTS.length).optional(),
+      events: z.array(z.enum(EVENT_NAMES)).min(1).max(EVENT_NAMES.length).optional(),
     }),
   ],
   { error: 'must be an email address or { "email", "severities"?, "events"? }' },

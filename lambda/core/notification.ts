@@ -1,16 +1,17 @@
 import type { Cause, Severity, Side } from './vocabulary.ts';
 
 export type Topic = 'pager' | 'status-page';
-export const TOPICS: readonly Topic[] = ['pager', 'status-page'];
 
-export type EventName =
-  | 'opened'
-  | 'escalated'
-  | 'deescalated'
-  | 'identified'
-  | 'monitoring'
-  | 'reminder'
-  | 'resolved';
+export const EVENT_NAMES = [
+  'opened',
+  'escalated',
+  'deescalated',
+  'identified',
+  'monitoring',
+  'reminder',
+  'resolved',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
 export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
 
 /** The machine-readable event delivered to https/lambda/sqs subscribers. */

@@ -3,22 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { CAUSE_SPECS } from '../../../lambda/core/causes.ts';
 import type { Incident, IncidentChange } from '../../../lambda/core/incident-state.ts';
 import { render, subjectFor } from '../../../lambda/core/messages.ts';
-import type { EventName, IncidentStatus, Notification } from '../../../lambda/core/notification.ts';
+import {
+  EVENT_NAMES,
+  type EventName,
+  type IncidentStatus,
+  type Notification,
+} from '../../../lambda/core/notification.ts';
 import { CAUSES, type Cause, SEVERITIES, type Severity, type Side } from '../../../lambda/core/vocabulary.ts';
 
 const OPENED_AT = '2025-03-01T10:02:00.000Z';
 const RESULT_KEY = 'results/vendor=miro/date=2025-03-01/hour=10/1740823320000-a1b2c3.json';
 const OPTIONS = { vendorName: 'Miro', reminderMinutes: 30 };
 
-const EVENTS: EventName[] = [
-  'opened',
-  'escalated',
-  'deescalated',
-  'identified',
-  'monitoring',
-  'reminder',
-  'resolved',
-];
+const EVENTS = EVENT_NAMES;
 const STATUSES: IncidentStatus[] = ['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED'];
 const SIDES: Side[] = ['vendor', 'ours', 'unknown'];
 const INCIDENT_CAUSES = CAUSES.filter((cause) => cause !== 'ok');
