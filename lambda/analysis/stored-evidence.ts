@@ -1,6 +1,7 @@
 import type { Incident } from '../core/incident-state.ts';
-import { incidentsPrefix, parseResultKey, resultPartition, resultsPrefix } from '../core/storage-layout.ts';
+import { incidentsPrefix, resultsPrefix } from '../core/storage-layout.ts';
 import type { ProbeResult } from '../core/vocabulary.ts';
+import { resultKeysBetween } from '../monitor/result-store.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 
 /**
@@ -35,20 +36,8 @@ export async function vendorsWithResults(store: ObjectStore): Promise<string[]> 
   }
 }
 
-/** Result keys of one vendor from `fromMs` to `toMs`, oldest first: the listing starts at `fromMs`. */
-async function* resultKeys(store: ObjectStore, vendor: string, fromMs: number, toMs: number) {
-  const prefix = resultsPrefix(vendor);
-  const startAfter = `${prefix}${resultPartition(new Date(fromMs).toISOString())}/${fromMs - 1}`;
-  for await (const key of store.list(prefix, startAfter)) {
-    const parsed = parseResultKey(key);
-    if (!parsed || parsed.epochMs < fromMs) continue;
-    if (parsed.epochMs > toMs) return;
-    yield key;
-  }
-}
-
 async function* keysOfVendors(store: ObjectStore, vendors: readonly string[], fromMs: number, toMs: number) {
-  for (const vendor of vendors) yield* resultKeys(store, vendor, fromMs, toMs);
+  for (const vendor of vendors) yield* resultKeysBetween(store, vendor, fromMs, toMs);
 }
 
 /** Runs `work` on every item, at most `limit` at a time; an async generator hands items out in turn. */

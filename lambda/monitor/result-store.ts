@@ -17,22 +17,34 @@ export async function readResult(store: ObjectStore, key: string): Promise<Probe
 }
 
 /**
- * Results of one vendor from `fromMs` to `toMs` inclusive, oldest first. Keys sort by time, so the
+ * Result keys of one vendor from `fromMs` to `toMs` inclusive, oldest first. Keys sort by time, so the
  * listing starts right at `fromMs` and stops at the first key past `toMs`.
  */
+export async function* resultKeysBetween(
+  store: ObjectStore,
+  vendor: string,
+  fromMs: number,
+  toMs: number,
+): AsyncGenerator<string> {
+  const prefix = resultsPrefix(vendor);
+  const startAfter = `${prefix}${resultPartition(new Date(fromMs).toISOString())}/${fromMs - 1}`;
+  for await (const key of store.list(prefix, startAfter)) {
+    const parsed = parseResultKey(key);
+    if (!parsed || parsed.epochMs < fromMs) continue;
+    if (parsed.epochMs > toMs) return;
+    yield key;
+  }
+}
+
+/** Results of one vendor from `fromMs` to `toMs` inclusive, oldest first. */
 export async function readResults(
   store: ObjectStore,
   vendor: string,
   fromMs: number,
   toMs: number,
 ): Promise<StoredResult[]> {
-  const prefix = resultsPrefix(vendor);
-  const startAfter = `${prefix}${resultPartition(new Date(fromMs).toISOString())}/${fromMs - 1}`;
   const found: StoredResult[] = [];
-  for await (const key of store.list(prefix, startAfter)) {
-    const parsed = parseResultKey(key);
-    if (!parsed || parsed.epochMs < fromMs) continue;
-    if (parsed.epochMs > toMs) break;
+  for await (const key of resultKeysBetween(store, vendor, fromMs, toMs)) {
     const result = await readResult(store, key);
     if (result) found.push({ key, result });
   }

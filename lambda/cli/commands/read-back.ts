@@ -4,6 +4,7 @@ import { draftPostmortem } from '../../core/postmortem.ts';
 import {
   incidentKey,
   incidentsPrefix,
+  parseResultKey,
   postmortemKey,
   resultPartition,
   resultsPrefix,
@@ -46,8 +47,8 @@ async function lastCheck(store: ObjectStore, vendor: string, now: number): Promi
     const datePrefix = `${resultsPrefix(vendor)}${resultPartition(new Date(day).toISOString()).split('/')[0]}/`;
     let newest: string | null = null;
     for await (const key of store.list(datePrefix)) newest = key;
-    const epoch = newest ? Number(/\/(\d+)-[^/]+$/.exec(newest)?.[1]) : Number.NaN;
-    if (Number.isFinite(epoch)) return new Date(epoch).toISOString();
+    const parsed = newest ? parseResultKey(newest) : null;
+    if (parsed) return new Date(parsed.epochMs).toISOString();
   }
   return null;
 }
