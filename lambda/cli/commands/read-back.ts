@@ -1,9 +1,9 @@
+import { storedIncidents } from '../../analysis/stored-evidence.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { type Incident, vendorOfIncidentId } from '../../core/incident-state.ts';
 import { draftPostmortem } from '../../core/postmortem.ts';
 import {
   incidentKey,
-  incidentsPrefix,
   parseResultKey,
   postmortemKey,
   resultPartition,
@@ -21,25 +21,6 @@ import { printJson, severityText, table } from '../output.ts';
 interface ReadFlags extends StoreFlags {
   json?: boolean;
 }
-
-async function collect<T>(
-  keys: AsyncIterable<string>,
-  read: (key: string) => Promise<T | null>,
-): Promise<T[]> {
-  const found: T[] = [];
-  for await (const key of keys) {
-    const value = await read(key);
-    if (value !== null) found.push(value);
-  }
-  return found;
-}
-
-const readJson =
-  <T>(store: ObjectStore) =>
-  async (key: string): Promise<T | null> => {
-    const stored = await store.get(key);
-    return stored ? (JSON.parse(stored.body) as T) : null;
-  };
 
 /** The newest stored result time: today's partition first, then yesterday's. */
 async function lastCheck(store: ObjectStore, vendor: string, now: number): Promise<string | null> {
@@ -61,7 +42,8 @@ export interface StatusFlags extends ReadFlags {
 export async function statusCommand(flags: StatusFlags): Promise<number> {
   const store = await openStore(flags);
   const config = flags.config ? loadConfig(flags.config) : null;
-  const stored = await collect(store.list(STATE_PREFIX), async (key) => vendorFromStateKey(key));
+  const stored: string[] = [];
+  for await (const key of store.list(STATE_PREFIX)) stored.push(vendorFromStateKey(key));
   const vendors = [...new Set([...(config?.vendors.map((vendor) => vendor.id) ?? []), ...stored])].sort();
   const everyMs = (config?.schedule.everyMinutes ?? 1) * 60_000;
   const now = Date.now();
@@ -118,7 +100,7 @@ export interface IncidentsFlags extends ReadFlags {
 
 export async function incidentsCommand(flags: IncidentsFlags): Promise<number> {
   const store = await openStore(flags);
-  const all = await collect(store.list(incidentsPrefix(flags.vendor)), readJson<Incident>(store));
+  const all = await storedIncidents(store, flags.vendor);
   const incidents = all
     .filter((incident) => !flags.open || incident.status !== 'RESOLVED')
     .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
@@ -198,8 +180,9 @@ export async function postmortemCommand(incidentId: string, flags: StoreFlags): 
     process.stdout.write(stored.body);
     return EXIT.ok;
   }
-  const incident = await readJson<Incident>(store)(incidentKey(vendor, incidentId));
-  if (!incident) return notFound();
+  const record = await store.get(incidentKey(vendor, incidentId));
+  if (!record) return notFound();
+  const incident = JSON.parse(record.body) as Incident;
   const results = await readResults(store, vendor, Date.parse(incident.firstFailureAt), Date.now());
   process.stdout.write(draftPostmortem(incident, results));
   return EXIT.ok;
